@@ -1,0 +1,99 @@
+/**
+ * The one place that opens a connection to a Fabric Gateway: gRPC client, signing identity,
+ * gateway, network and contract. Everything else receives a LedgerConnection.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import * as grpc from '@grpc/grpc-js';
+import {
+  connect,
+  hash,
+  signers,
+  type Contract,
+  type Gateway,
+  type Identity,
+  type Network,
+  type Signer,
+} from '@hyperledger/fabric-gateway';
+import type { FabricConfig } from './config';
+
+export interface LedgerConnection {
+  readonly config: FabricConfig;
+  readonly identity: Identity;
+  readonly gateway: Gateway;
+  readonly network: Network;
+  /** The chaincode's default contract. */
+  readonly contract: Contract;
+  /** Signs a digest as this identity (used to keep prepared transactions signed). */
+  readonly sign: Signer;
+  /** Closes the gateway, then the gRPC client: reverse order of opening. Idempotent. */
+  close(): void;
+}
+
+/*
+ * A Fabric peer enforces a minimum keepalive interval (peer.keepalive.minInterval, 60 s by
+ * default) and answers more frequent pings with GOAWAY "too_many_pings"; 2 minutes stays clear of
+ * that while still noticing a dead connection behind a load balancer.
+ */
+const KEEPALIVE_OPTIONS: grpc.ChannelOptions = {
+  'grpc.keepalive_time_ms': 120_000,
+  'grpc.keepalive_timeout_ms': 20_000,
+  'grpc.keepalive_permit_without_calls': 0,
+  'grpc.http2.max_pings_without_data': 0,
+};
+
+/** Opens a connection. No RPC is made yet: an unreachable peer shows on the first call. */
+export async function connectLedger(config: FabricConfig): Promise<LedgerConnection> {
+  const [certificate, keyPem, tlsCa] = await Promise.all([
+    readFile(config.certPath),
+    readFile(config.keyPath),
+    config.tlsCaCertPath === undefined ? Promise.resolve(undefined) : readFile(config.tlsCaCertPath),
+  ]);
+  const identity: Identity = { mspId: config.mspId, credentials: certificate };
+  const sign = signers.newPrivateKeySigner(createPrivateKey(keyPem));
+
+  const client = newGrpcClient(config, tlsCa);
+  const gateway = connect({
+    client,
+    identity,
+    signer: sign,
+    hash: hash.sha256,
+    evaluateOptions: deadlineAfter(config.timeouts.evaluateMs),
+    endorseOptions: deadlineAfter(config.timeouts.endorseMs),
+    submitOptions: deadlineAfter(config.timeouts.submitMs),
+    commitStatusOptions: deadlineAfter(config.timeouts.commitStatusMs),
+  });
+  const network = gateway.getNetwork(config.channel);
+  const contract = network.getContract(config.chaincode);
+
+  let closed = false;
+  return {
+    config,
+    identity,
+    gateway,
+    network,
+    contract,
+    sign,
+    close(): void {
+      if (closed) return;
+      closed = true;
+      gateway.close();
+      client.close();
+    },
+  };
+}
+
+function newGrpcClient(config: FabricConfig, tlsCa: Buffer | undefined): grpc.Client {
+  const credentials = tlsCa === undefined ? grpc.credentials.createInsecure() : grpc.credentials.createSsl(tlsCa);
+  const options: grpc.ChannelOptions = { ...KEEPALIVE_OPTIONS };
+  if (config.peerHostAlias !== undefined) {
+    options['grpc.ssl_target_name_override'] = config.peerHostAlias;
+    options['grpc.default_authority'] = config.peerHostAlias;
+  }
+  return new grpc.Client(config.peerEndpoint, credentials, options);
+}
+
+/** A fresh deadline per call: the gateway asks for call options each time it makes one. */
+function deadlineAfter(ms: number): () => grpc.CallOptions {
+  return () => ({ deadline: Date.now() + ms });
+}

@@ -1,0 +1,43 @@
+/**
+ * Lading's Fabric connector: the only module that talks to the ledger. See README.md here for
+ * configuring a real Fabric network.
+ */
+export {
+  DEFAULT_CHAINCODE,
+  DEFAULT_CHANNEL,
+  DEFAULT_TIMEOUTS,
+  FabricConfigError,
+  devnetConfig,
+  devnetIdentity,
+  loadFabricConfig,
+  type FabricConfig,
+  type FabricIdentityFiles,
+  type FabricTimeouts,
+} from './config';
+export { connectLedger, type LedgerConnection } from './connection';
+export { ShipmentLedger, shipmentLedger, type RecordOptions } from './contract';
+export type { ContractRejectionReason } from './chaincode-failure';
+export {
+  CommitConflictError,
+  ContractRejectedError,
+  GatewayRequestError,
+  LedgerError,
+  LedgerOutcomeUnknownError,
+  LedgerResponseError,
+  LedgerUnavailableError,
+  TransactionInvalidError,
+  UnexpectedLedgerError,
+  toLedgerError,
+  type LedgerErrorContext,
+  type LedgerOperation,
+  type RetryAdvice,
+} from './errors';
+export { fileCheckpointer, memoryCheckpointer, type Checkpointer, type LedgerCheckpoint } from './checkpointers';
+export {
+  SHIPMENT_EVENTS_RECORDED,
+  ShipmentEventStream,
+  openShipmentEvents,
+  type ShipmentEventsNotice,
+  type ShipmentEventsOptions,
+} from './events';
+export type * from './types';
