@@ -20,14 +20,14 @@ export interface ChaincodeFailure {
 const CHAINCODE_RESPONSE = /chaincode response (\d{3}), ?([\s\S]*)$/;
 
 /**
- * Reasons by the chaincode's own wording, first match wins. Keep in step with the error messages
- * of chaincode/ (see its contract's error helpers).
+ * Reasons by the chaincode's own wording (chaincode/src/errors.ts: each refusal leads with
+ * "invalid", "access denied" or "conflict", or ends with "not found"), first match wins.
  */
 const REASON_PATTERNS: ReadonlyArray<readonly [ContractRejectionReason, RegExp]> = [
-  ['not-found', /\b(not found|does not exist|no such)\b/i],
-  ['forbidden', /\b(not authori[sz]ed|unauthori[sz]ed|access denied|forbidden|not allowed|not permitted|permission)\b/i],
-  ['conflict', /\b(conflict\w*|different content|already recorded with|mismatch\w*)\b/i],
-  ['invalid', /\b(invalid|required|must|expected|malformed|unknown)\b/i],
+  ['forbidden', /^access denied\b/i],
+  ['conflict', /^conflict\b/i],
+  ['invalid', /^invalid\b/i],
+  ['not-found', /\bnot found$/i],
 ];
 
 /** The chaincode failure inside a gateway error, or undefined when the chaincode did not fail. */

@@ -59,11 +59,30 @@ export interface RecordResult {
   unchanged: string[];
 }
 
-/** Current state of a shipment: its event ids in ledger order, plus whatever the chaincode summarises. */
+/** The latest actual (ACT) event by event time: what a shipment's "current status" means. */
+export interface ShipmentStatus {
+  eventId: string;
+  eventType: EventType;
+  eventTypeCode: string;
+  eventDateTime: string;
+}
+
+/** Current state of a shipment, rewritten by every transaction that records events of it. */
 export interface ShipmentHead {
   shipmentId: string;
+  /** Null until an ACT event arrives (plans and estimates do not change the status). */
+  status: ShipmentStatus | null;
+  /** Last event recorded, in ledger order. */
+  lastEventId: string;
+  /** Number of events recorded for the shipment. */
+  version: number;
+  /** Event ids in the order they were recorded. */
   events: string[];
-  [summary: string]: unknown;
+  /** MSP ID of the org that recorded each event, by eventId. */
+  recordedBy: Record<string, string>;
+  updatedTxId: string;
+  /** ISO 8601. */
+  updatedAt: string;
 }
 
 export interface ShipmentHistoryEntry {
