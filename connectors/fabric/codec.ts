@@ -6,6 +6,7 @@ import { LedgerResponseError } from './errors';
 import type {
   CustomsValues,
   LedgerEvent,
+  LedgerEventRecord,
   RecordResult,
   RecordedEventSummary,
   ShipmentEventsRecorded,
@@ -81,6 +82,18 @@ export function isLedgerEvent(value: unknown): value is LedgerEvent {
     typeof value.eventClassifierCode === 'string' &&
     typeof value.eventTypeCode === 'string' &&
     typeof value.payloadHash === 'string'
+  );
+}
+
+export function isLedgerEventRecord(value: unknown): value is LedgerEventRecord {
+  return (
+    isObject(value) &&
+    isLedgerEvent(value.event) &&
+    typeof value.recordedBy === 'string' &&
+    typeof value.txId === 'string' &&
+    typeof value.recordedAt === 'string' &&
+    typeof value.sequence === 'number' &&
+    (value.customsHash === undefined || typeof value.customsHash === 'string')
   );
 }
 

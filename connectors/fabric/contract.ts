@@ -7,7 +7,7 @@ import {
   decodeJson,
   encodeJson,
   isCustomsValues,
-  isLedgerEvent,
+  isLedgerEventRecord,
   isRecordResult,
   isShipmentHead,
   isShipmentHistory,
@@ -21,6 +21,7 @@ import type {
   CustomsByEvent,
   CustomsValues,
   LedgerEvent,
+  LedgerEventRecord,
   PreparedRecord,
   RecordResult,
   ShipmentHead,
@@ -86,8 +87,9 @@ export class ShipmentLedger {
 
   /**
    * Submits prepared recordEvents bytes and waits for the commit status. Safe to call again with
-   * the same bytes after an unknown outcome: if the ledger reports the transaction id as a
-   * duplicate, the original transaction's status is looked up and reported instead.
+   * the same bytes after an unknown outcome: the ledger refuses to commit a transaction id twice.
+   * Fabric (and devnet) then answer the commit status with the original transaction's; a gateway
+   * that reports the duplicate itself (DUPLICATE_TXID) gets asked for the original's status.
    */
   async submitPrepared(bytes: Uint8Array, context: LedgerErrorContext = {}): Promise<CommittedRecord> {
     const transaction = this.#connection.gateway.newTransaction(bytes);
@@ -96,21 +98,16 @@ export class ShipmentLedger {
     const ids = { ...context, ...idsOf(result), transactionId };
 
     let status: Status;
-    let alreadyCommitted = false;
     try {
       const submitted = await transaction.submit();
       status = await submitted.getStatus();
     } catch (err) {
       if (!isDuplicateSubmission(err)) throw toLedgerError(err, ids);
       status = await this.getCommitStatus(transactionId);
-      alreadyCommitted = true;
     }
-    if (status.code === StatusCode.DUPLICATE_TXID) {
-      status = await this.getCommitStatus(transactionId);
-      alreadyCommitted = true;
-    }
+    if (status.code === StatusCode.DUPLICATE_TXID) status = await this.getCommitStatus(transactionId);
     if (!status.successful) throw commitFailure(status.code, ids);
-    return { transactionId, blockNumber: status.blockNumber, result, alreadyCommitted };
+    return { transactionId, blockNumber: status.blockNumber, result };
   }
 
   /** Commit status of any transaction id (waits for the commit, up to the commit-status deadline). */
@@ -142,13 +139,15 @@ export class ShipmentLedger {
     do {
       const page = await this.listShipments(pageSize, bookmark);
       yield* page.shipments;
-      bookmark = page.bookmark;
+      // An empty page ends the walk too, so a bookmark that never empties cannot loop forever.
+      bookmark = page.shipments.length === 0 ? '' : page.bookmark;
     } while (bookmark !== '');
   }
 
-  async getEvent(eventId: string): Promise<LedgerEvent> {
+  /** An event as recorded, with who recorded it, when, and the hash of its customs values if any. */
+  async getEvent(eventId: string): Promise<LedgerEventRecord> {
     const bytes = await this.#evaluate(FN.getEvent, [eventId], { eventIds: [eventId] });
-    return decodeJson(bytes, isLedgerEvent, `event ${eventId}`);
+    return decodeJson(bytes, isLedgerEventRecord, `event ${eventId}`);
   }
 
   /** Customs values of an event; only members of the customs collection may read them. */

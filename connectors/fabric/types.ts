@@ -6,6 +6,8 @@
 export type EventType = 'SHIPMENT' | 'TRANSPORT' | 'EQUIPMENT';
 /** ACTual, PLaNned or ESTimated. */
 export type EventClassifierCode = 'ACT' | 'PLN' | 'EST';
+/** DCSA document type an event is about, e.g. `CUS` customs declaration, `TRD` transport document. */
+export type DocumentTypeCode = 'CBR' | 'BKG' | 'SHI' | 'SRM' | 'TRD' | 'ARN' | 'VGM' | 'CAS' | 'CUS' | 'DGD' | 'OOG';
 
 /** Where the SAP document came from (IDoc type and number), kept for tracing back. */
 export interface EventSource {
@@ -19,9 +21,10 @@ export interface EventLocation {
   facilityCode?: string;
 }
 
-/** One logistics event as it goes on the ledger. */
+/** One logistics event as it goes on the ledger (the chaincode keeps extra DCSA fields as given). */
 export interface LedgerEvent {
   eventId: string;
+  /** `<sender partner>/<delivery number>`, e.g. `S4HCLNT100/0080990777`. */
   shipmentId: string;
   eventType: EventType;
   eventClassifierCode: EventClassifierCode;
@@ -29,24 +32,39 @@ export interface LedgerEvent {
   eventTypeCode: string;
   /** ISO 8601 date-time with offset. */
   eventDateTime: string;
-  location?: EventLocation;
-  /** Hex SHA-256 of the source document, so the payload itself can stay off the ledger. */
+  /** A DCSA location object, or a free-text location. */
+  location?: EventLocation | string;
+  /** SHA-256 of the source IDoc payload, 64 lowercase hex digits; the payload stays off the ledger. */
   payloadHash: string;
   source?: EventSource;
-  transportCallId?: string;
+  documentTypeCode?: DocumentTypeCode;
+  documentID?: string;
+  transportCallID?: string;
   equipmentReference?: string;
-  /** A customs hash the chaincode adds when customs values were given privately; never set it yourself. */
+}
+
+/** An event as the ledger keeps it: the event as submitted plus who recorded it and when. */
+export interface LedgerEventRecord {
+  event: LedgerEvent;
+  /** SHA-256 hex of the customs values in the private collection, when some were given. */
   customsHash?: string;
-  /** MSP ID of the org that recorded the event (set by the chaincode). */
-  recordedBy?: string;
+  /** MSP ID of the recording organisation. */
+  recordedBy: string;
+  txId: string;
+  /** ISO 8601 transaction time. */
+  recordedAt: string;
+  /** 1-based position of the event in its shipment's `events`. */
+  sequence: number;
 }
 
 /** Customs values of one event; they travel in the transient map and live in a private collection. */
 export interface CustomsValues {
-  declaredValue: number;
-  /** ISO 4217. */
+  /** Non-negative decimal; a string keeps exact decimals. */
+  declaredValue: number | string;
+  /** ISO 4217, e.g. `EUR`. */
   currency: string;
-  duty: number;
+  duty?: number | string;
+  /** 6, 8 or 10 digits each; at least one. */
   hsCodes: string[];
 }
 
@@ -127,6 +145,4 @@ export interface CommittedRecord {
   transactionId: string;
   blockNumber: bigint;
   result: RecordResult;
-  /** True when this submission found the transaction already committed by an earlier one. */
-  alreadyCommitted: boolean;
 }
