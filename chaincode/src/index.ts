@@ -1,0 +1,8 @@
+/**
+ * Entry point for fabric-chaincode-node (package.json "main"): it starts the contracts listed
+ * in `contracts`; the first is the default for function names without a "Contract:" prefix.
+ */
+import { ShipmentContract } from './shipment-contract';
+
+export { ShipmentContract };
+export const contracts: Array<typeof ShipmentContract> = [ShipmentContract];

@@ -1,0 +1,85 @@
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { assertCustomsMember } from './access-policy';
+import { parseCustomsTransient } from './customs';
+import { InvalidInputError, NotFoundError } from './errors';
+import { LedgerStore } from './ledger-store';
+import { SHIPMENT_EVENTS_RECORDED } from './model';
+import { recordEvents } from './record-events';
+import { parseEvents, requireIdArgument } from './validation';
+
+const MAX_PAGE_SIZE = 1000;
+
+/**
+ * The shipment contract. Arguments and results are JSON strings so that every client (the
+ * Lading connector, the peer CLI, other languages) sees the same wire format. Functions only
+ * translate between strings and the modules that do the work.
+ */
+@Info({ title: 'ShipmentContract', description: 'SAP logistics events (DCSA Track & Trace) per shipment, with customs values in a private collection' })
+export class ShipmentContract extends Contract {
+  constructor() {
+    super('ShipmentContract');
+  }
+
+  /** Records a batch of events; idempotent per eventId. Customs values come in transient `customs`. */
+  @Transaction()
+  @Returns('string')
+  async recordEvents(ctx: Context, eventsJson: string): Promise<string> {
+    const events = parseEvents(eventsJson);
+    const customs = parseCustomsTransient(ctx.stub.getTransient());
+    const outcome = await recordEvents(
+      new LedgerStore(ctx.stub),
+      { mspId: ctx.clientIdentity.getMSPID(), txId: ctx.stub.getTxID(), txTime: ctx.stub.getDateTimestamp().toISOString() },
+      events,
+      customs,
+    );
+    // setEvent keeps only the last call, so the whole batch goes into one event.
+    if (outcome.notification) ctx.stub.setEvent(SHIPMENT_EVENTS_RECORDED, Buffer.from(JSON.stringify(outcome.notification)));
+    return JSON.stringify(outcome.result);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async getShipment(ctx: Context, shipmentId: string): Promise<string> {
+    const head = await new LedgerStore(ctx.stub).getHead(requireIdArgument(shipmentId, 'shipmentId'));
+    if (!head) throw new NotFoundError('shipment', shipmentId);
+    return JSON.stringify(head);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async getShipmentHistory(ctx: Context, shipmentId: string): Promise<string> {
+    const history = await new LedgerStore(ctx.stub).getHeadHistory(requireIdArgument(shipmentId, 'shipmentId'));
+    if (history.length === 0) throw new NotFoundError('shipment', shipmentId);
+    return JSON.stringify(history);
+  }
+
+  /** One page of shipment heads for reconciliation; an empty bookmark in the result means done. */
+  @Transaction(false)
+  @Returns('string')
+  async listShipments(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
+    const size = Number(pageSize);
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+      throw new InvalidInputError(`invalid argument: pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(pageSize)}`);
+    }
+    return JSON.stringify(await new LedgerStore(ctx.stub).listHeads(size, bookmark ?? ''));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async getEvent(ctx: Context, eventId: string): Promise<string> {
+    const record = await new LedgerStore(ctx.stub).getEvent(requireIdArgument(eventId, 'eventId'));
+    if (!record) throw new NotFoundError('event', eventId);
+    return JSON.stringify(record);
+  }
+
+  /** Customs values of one event, for members of customsPrivate only. */
+  @Transaction(false)
+  @Returns('string')
+  async getCustomsValues(ctx: Context, eventId: string): Promise<string> {
+    requireIdArgument(eventId, 'eventId');
+    assertCustomsMember(ctx.clientIdentity.getMSPID(), `read customs values (event ${eventId})`);
+    const bytes = await new LedgerStore(ctx.stub).getCustoms(eventId);
+    if (!bytes) throw new NotFoundError('customs values of event', eventId);
+    return Buffer.from(bytes).toString('utf8');
+  }
+}
