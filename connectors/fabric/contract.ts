@@ -121,7 +121,7 @@ export class ShipmentLedger {
     return decodeJson(bytes, isShipmentHead, `shipment ${shipmentId}`);
   }
 
-  /** Every committed version of the shipment head, oldest first. */
+  /** Every committed version of the shipment head, newest first (as Fabric 2.x returns history). */
   async getShipmentHistory(shipmentId: string): Promise<ShipmentHistoryEntry[]> {
     const bytes = await this.#evaluate(FN.getShipmentHistory, [shipmentId], { shipmentIds: [shipmentId] });
     return decodeJson(bytes, isShipmentHistory, `history of shipment ${shipmentId}`);

@@ -1,0 +1,207 @@
+/**
+ * Ledger test support: a real devnet on a free port with its own temp dir, in a child process
+ * (devnet-host.ts through tsx), and real Fabric Gateway connections to it through the connector.
+ * Every test file starts its own devnet, so files never share ledger state or ports.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  ShipmentLedger,
+  connectLedger,
+  devnetConfig,
+  type FabricTimeouts,
+  type LedgerConnection,
+  type LedgerEvent,
+} from '../../connectors/fabric';
+import { READY_PREFIX, type DevnetHostInfo } from './devnet-handshake';
+
+const ROOT = join(__dirname, '..', '..');
+const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const HOST_SCRIPT = join(__dirname, 'devnet-host.ts');
+const START_TIMEOUT_MS = 45_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+export const ORGS = ['ShipperMSP', 'CarrierMSP', 'BrokerMSP', 'ConsigneeMSP', 'FinanceMSP'] as const;
+export type OrgMsp = (typeof ORGS)[number];
+
+/** Fault settings of devnet's admin API. */
+export interface DevnetFaults {
+  failEndorsements?: number;
+  mvccConflicts?: number;
+  commitDelayMs?: number;
+  refuseSeconds?: number;
+}
+
+/** One running devnet process. `dir` outlives restarts; `dispose()` removes it. */
+export class Devnet {
+  readonly info: DevnetHostInfo;
+  readonly #child: ChildProcess;
+  readonly #ownsDir: boolean;
+  #stopped = false;
+
+  private constructor(info: DevnetHostInfo, child: ChildProcess, ownsDir: boolean) {
+    this.info = info;
+    this.#child = child;
+    this.#ownsDir = ownsDir;
+  }
+
+  get address(): string {
+    return this.info.address;
+  }
+
+  get adminUrl(): string {
+    if (this.info.adminUrl === undefined) throw new Error('devnet was started without its admin API');
+    return this.info.adminUrl;
+  }
+
+  get dir(): string {
+    return this.info.dir;
+  }
+
+  /** Starts devnet on a free port in a new temp dir (or in `dir`, to reopen an existing ledger). */
+  static async start(dir?: string): Promise<Devnet> {
+    if (dir !== undefined) return Devnet.#launch(dir, false);
+    return Devnet.#launch(await mkdtemp(join(tmpdir(), 'lading-devnet-')), true);
+  }
+
+  static async #launch(dataDir: string, ownsDir: boolean): Promise<Devnet> {
+    const child = spawn(process.execPath, [TSX_CLI, HOST_SCRIPT, JSON.stringify({ port: 0, adminPort: 0, dir: dataDir })], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'test' },
+    });
+    try {
+      const info = await waitForReady(child);
+      return new Devnet(info, child, ownsDir);
+    } catch (err) {
+      child.kill('SIGKILL');
+      if (ownsDir) await rm(dataDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Stops the process (devnet closes its ledger cleanly); the data dir stays. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await stopChild(this.#child);
+  }
+
+  /** Stops this devnet and starts a new process on the same data dir (the port may change). */
+  async restart(): Promise<Devnet> {
+    await this.stop();
+    return Devnet.#launch(this.dir, this.#ownsDir);
+  }
+
+  /** Stops and, when this object created it, removes the data dir. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    if (this.#ownsDir) await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Sets faults (see devnet/admin/faults.ts FaultSettings); counters are consumed one call at a time. */
+  async injectFaults(settings: DevnetFaults): Promise<void> {
+    await this.admin('POST', '/faults', settings);
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.admin('DELETE', '/faults');
+  }
+
+  /** Ends every open event stream now, as a peer going away would (UNAVAILABLE). */
+  async dropEventStreams(): Promise<number> {
+    const answer = (await this.admin('POST', '/faults/drop-streams')) as { dropped: number };
+    return answer.dropped;
+  }
+
+  /** Calls devnet's admin API (devnet/admin/http.ts) and returns its JSON answer. */
+  async admin(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(new URL(path, this.adminUrl), {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`devnet admin ${method} ${path} answered ${response.status}: ${text}`);
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  }
+}
+
+function waitForReady(child: ChildProcess): Promise<DevnetHostInfo> {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    // Keep only the tail: enough to explain a failed start, bounded for a long test run.
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-20_000);
+    });
+    const timer = setTimeout(() => reject(new Error(`devnet did not start within ${START_TIMEOUT_MS} ms\n${stderr}`)), START_TIMEOUT_MS);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (!line.startsWith(READY_PREFIX)) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(line.slice(READY_PREFIX.length)) as DevnetHostInfo);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`devnet exited before it was ready (code ${code}, signal ${signal})\n${stderr}`));
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** A connection to devnet as one organisation, with the typed contract on top. */
+export interface OrgClient {
+  mspId: OrgMsp;
+  connection: LedgerConnection;
+  ledger: ShipmentLedger;
+  close(): void;
+}
+
+export async function connectAs(devnet: Devnet, mspId: OrgMsp, timeouts: Partial<FabricTimeouts> = {}): Promise<OrgClient> {
+  const connection = await connectLedger(devnetConfig(devnet.address, devnet.dir, mspId, { timeouts }));
+  return { mspId, connection, ledger: new ShipmentLedger(connection), close: () => connection.close() };
+}
+
+/** A shipment id no other test uses (`<sender partner>/<delivery number>`). */
+export function newShipmentId(): string {
+  return `LADINGTEST/${randomUUID()}`;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * A valid event of a kind ShipperMSP may record (booking confirmed), unique per call; override
+ * fields for other kinds.
+ */
+export function newEvent(shipmentId: string, overrides: Partial<LedgerEvent> = {}): LedgerEvent {
+  const eventId = `EV-${randomUUID()}`;
+  return {
+    eventId,
+    shipmentId,
+    eventType: 'SHIPMENT',
+    eventClassifierCode: 'ACT',
+    eventTypeCode: 'CONF',
+    documentTypeCode: 'BKG',
+    eventDateTime: '2026-11-25T10:15:00Z',
+    payloadHash: sha256Hex(eventId),
+    source: { idocType: 'SHPMNT06', docnum: '12345' },
+    ...overrides,
+  };
+}
