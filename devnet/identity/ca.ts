@@ -1,0 +1,150 @@
+/**
+ * The devnet certificate authorities: one self-signed ECDSA P-256 CA per organisation, a client
+ * identity and a peer (endorser) identity issued by it. Created on first start under
+ * `<dir>/orgs/<MSPID>/` and reused afterwards, so applications can keep their credentials.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as x509 from '@peculiar/x509';
+
+export const DEFAULT_ORGS: readonly string[] = ['ShipperMSP', 'CarrierMSP', 'BrokerMSP', 'ConsigneeMSP', 'FinanceMSP'];
+
+export interface IdentityFiles {
+  certPem: string;
+  /** PKCS#8 PEM. */
+  keyPem: string;
+}
+
+export interface OrgMaterial {
+  mspId: string;
+  caCertPem: string;
+  client: IdentityFiles;
+  peer: IdentityFiles;
+}
+
+const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+const VALIDITY_YEARS = 10;
+
+function webCrypto(): Crypto {
+  return globalThis.crypto;
+}
+
+async function newKeyPair(): Promise<CryptoKeyPair> {
+  return webCrypto().subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+}
+
+async function pkcs8Pem(key: CryptoKey): Promise<string> {
+  const der = Buffer.from(await webCrypto().subtle.exportKey('pkcs8', key));
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN PRIVATE KEY-----\n${lines.join('\n')}\n-----END PRIVATE KEY-----\n`;
+}
+
+async function importPkcs8(pem: string): Promise<CryptoKey> {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  return webCrypto().subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign']);
+}
+
+function validity(): { notBefore: Date; notAfter: Date } {
+  const notBefore = new Date(Date.now() - 60_000); // tolerate small clock skew
+  const notAfter = new Date(notBefore);
+  notAfter.setFullYear(notAfter.getFullYear() + VALIDITY_YEARS);
+  return { notBefore, notAfter };
+}
+
+function domainOf(mspId: string): string {
+  return mspId.replace(/MSP$/, '').toLowerCase() + '.lading.devnet';
+}
+
+async function createCa(mspId: string): Promise<{ certPem: string; keys: CryptoKeyPair }> {
+  const keys = await newKeyPair();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned(
+    {
+      name: `CN=ca.${domainOf(mspId)}, O=${domainOf(mspId)}`,
+      keys,
+      signingAlgorithm: ALGORITHM,
+      ...validity(),
+      extensions: [
+        new x509.BasicConstraintsExtension(true, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, webCrypto()),
+      ],
+    },
+    webCrypto(),
+  );
+  return { certPem: cert.toString('pem') + '\n', keys };
+}
+
+async function issue(caCertPem: string, caKey: CryptoKey, commonName: string, ou: 'client' | 'peer'): Promise<IdentityFiles> {
+  const caCert = new x509.X509Certificate(caCertPem);
+  const keys = await newKeyPair();
+  const cert = await x509.X509CertificateGenerator.create(
+    {
+      subject: `CN=${commonName}, OU=${ou}, O=${caCert.subjectName.getField('O')[0] ?? ''}`,
+      issuer: caCert.subject,
+      publicKey: keys.publicKey,
+      signingKey: caKey,
+      signingAlgorithm: ALGORITHM,
+      ...validity(),
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        await x509.AuthorityKeyIdentifierExtension.create(caCert, false, webCrypto()),
+      ],
+    },
+    webCrypto(),
+  );
+  return { certPem: cert.toString('pem') + '\n', keyPem: await pkcs8Pem(keys.privateKey) };
+}
+
+async function writeIdentity(dir: string, files: IdentityFiles): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'cert.pem'), files.certPem);
+  await writeFile(join(dir, 'key.pem'), files.keyPem, { mode: 0o600 });
+}
+
+async function readIdentity(dir: string): Promise<IdentityFiles> {
+  return {
+    certPem: await readFile(join(dir, 'cert.pem'), 'utf8'),
+    keyPem: await readFile(join(dir, 'key.pem'), 'utf8'),
+  };
+}
+
+/** Creates the org's CA and identities if missing, else loads them. */
+async function ensureOrg(orgsDir: string, mspId: string): Promise<OrgMaterial> {
+  const dir = join(orgsDir, mspId);
+  const caPath = join(dir, 'ca.pem');
+  const caKeyPath = join(dir, 'ca-key.pem');
+  if (!existsSync(caPath)) {
+    const ca = await createCa(mspId);
+    await mkdir(dir, { recursive: true });
+    await writeFile(caKeyPath, await pkcs8Pem(ca.keys.privateKey), { mode: 0o600 });
+    // ca.pem last: its presence marks a complete CA.
+    const client = await issue(ca.certPem, ca.keys.privateKey, `User1@${domainOf(mspId)}`, 'client');
+    await writeIdentity(dir, client);
+    const peer = await issue(ca.certPem, ca.keys.privateKey, `peer0.${domainOf(mspId)}`, 'peer');
+    await writeIdentity(join(dir, 'peer'), peer);
+    await writeFile(caPath, ca.certPem);
+  }
+  return {
+    mspId,
+    caCertPem: await readFile(caPath, 'utf8'),
+    client: await readIdentity(dir),
+    peer: await readIdentity(join(dir, 'peer')),
+  };
+}
+
+export async function ensureOrgs(dir: string, mspIds: readonly string[] = DEFAULT_ORGS): Promise<OrgMaterial[]> {
+  const orgsDir = join(dir, 'orgs');
+  const result: OrgMaterial[] = [];
+  for (const mspId of mspIds) result.push(await ensureOrg(orgsDir, mspId));
+  return result;
+}
+
+/** Issues an extra client identity from an org's CA (for embedders and tests). */
+export async function issueClientIdentity(dir: string, mspId: string, commonName: string): Promise<IdentityFiles> {
+  const orgDir = join(dir, 'orgs', mspId);
+  const caCertPem = await readFile(join(orgDir, 'ca.pem'), 'utf8');
+  const caKey = await importPkcs8(await readFile(join(orgDir, 'ca-key.pem'), 'utf8'));
+  return issue(caCertPem, caKey, commonName, 'client');
+}

@@ -1,0 +1,43 @@
+/**
+ * devnet: a single-process Hyperledger Fabric network for development and tests. It speaks the
+ * Fabric Gateway and Deliver protocols, so the unmodified @hyperledger/fabric-gateway client
+ * works against it, and runs the chaincode as a service through the chaincode shim protocol.
+ */
+import { join } from 'node:path';
+import { resolveConfig, type DevnetOptions } from './config';
+import { runDevnet } from './network';
+
+export type { ChaincodeSource, DevnetOptions } from './config';
+export { ConfigError, optionsFromEnv } from './config';
+export type { FaultSettings, FaultStatus } from './admin/faults';
+export type { AdminStatus } from './admin/http';
+export { DEFAULT_ORGS, issueClientIdentity, type IdentityFiles } from './identity/ca';
+export { verifyLedger, type VerifyResult } from './verify';
+
+export interface Devnet {
+  /** The gRPC port actually bound. */
+  port: number;
+  /** host:port for the gateway client. */
+  address: string;
+  /** Base URL of the admin API (e.g. http://127.0.0.1:7060), undefined when disabled. */
+  adminUrl: string | undefined;
+  /** Absolute data directory. */
+  dir: string;
+  channel: string;
+  chaincode: string;
+  /** The organisations; credentials are in `orgPaths(dir, mspId)`. */
+  mspIds: string[];
+  /** Flushes pending transactions, ends streams, stops the chaincode process and closes the ledger. */
+  stop(): Promise<void>;
+}
+
+/** Starts a devnet. Options win over DEVNET_* variables; port 0 picks a free port. */
+export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
+  return runDevnet(resolveConfig(options));
+}
+
+/** Where an organisation's client credentials are: PEM certificate, PKCS#8 key, CA certificate. */
+export function orgPaths(dir: string, mspId: string): { certPath: string; keyPath: string; caPath: string } {
+  const orgDir = join(dir, 'orgs', mspId);
+  return { certPath: join(orgDir, 'cert.pem'), keyPath: join(orgDir, 'key.pem'), caPath: join(orgDir, 'ca.pem') };
+}

@@ -1,0 +1,172 @@
+/**
+ * Wires one devnet: identities, ledger, orderer, chaincode, gRPC services and the admin API,
+ * and takes them down in reverse order.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Server, ServerCredentials, status } from '@grpc/grpc-js';
+import { gateway, msp, peer } from '@hyperledger/fabric-protos';
+import { startAdminServer, type AdminServer, type AdminStatus } from './admin/http';
+import { Faults } from './admin/faults';
+import { startChaincode, type StartedChaincode } from './chaincode/runtime';
+import type { ResolvedConfig } from './config';
+import { ensureOrgs, type OrgMaterial } from './identity/ca';
+import { signLowS } from './identity/ecdsa';
+import { MspRegistry } from './identity/msp';
+import { CollectionPolicy, loadCollections } from './ledger/collections';
+import { Ledger } from './ledger/ledger';
+import { Orderer } from './ledger/orderer';
+import { GatewayRpcError } from './protocol/errors';
+import type { Endorser } from './protocol/prepare';
+import { deliverHandlers } from './server/deliver';
+import { ProposalProcessor } from './server/endorser';
+import { gatewayHandlers } from './server/gateway';
+import { StreamRegistry } from './server/streams';
+import type { ChaincodeRuntime } from './shim/types';
+
+export interface RunningDevnet {
+  port: number;
+  address: string;
+  adminUrl: string | undefined;
+  dir: string;
+  channel: string;
+  chaincode: string;
+  mspIds: string[];
+  stop(): Promise<void>;
+}
+
+function endorserOf(org: OrgMaterial): Endorser {
+  const identity = new msp.SerializedIdentity();
+  identity.setMspid(org.mspId);
+  identity.setIdBytes(Buffer.from(org.peer.certPem));
+  const key = createPrivateKey(org.peer.keyPem);
+  return { identity: identity.serializeBinary(), sign: (data) => signLowS(key, data) };
+}
+
+function bind(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
+  return new Promise((resolvePort, reject) => server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolvePort(port))));
+}
+
+function shutdownServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((done) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      done();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+}
+
+/** Undo steps registered as resources come up, run in reverse. */
+class Teardown {
+  readonly #steps: Array<() => Promise<void> | void> = [];
+  add(step: () => Promise<void> | void): void {
+    this.#steps.push(step);
+  }
+  async run(log: (line: string) => void): Promise<void> {
+    for (const step of this.#steps.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        log(`shutdown step failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    this.#steps.length = 0;
+  }
+}
+
+export async function runDevnet(config: ResolvedConfig): Promise<RunningDevnet> {
+  const dir = resolve(config.dir);
+  const teardown = new Teardown();
+  try {
+    const orgs = await ensureOrgs(dir);
+    const msps = new MspRegistry(orgs);
+    const faults = new Faults(config.faults);
+    const streams = new StreamRegistry();
+    const shutdown = new AbortController();
+
+    // Teardown runs in reverse: admin API, orderer flush, end waits and streams, gRPC server, chaincode, ledger.
+    const ledger = await Ledger.open({ dir, channelId: config.channel, msps, orgs });
+    teardown.add(() => ledger.close());
+    const orderer = new Orderer(ledger, faults, { blockSize: config.blockSize, blockTimeoutMs: config.blockTimeoutMs, log: config.log });
+
+    let chaincode: StartedChaincode | undefined;
+    if (config.chaincode !== false) {
+      chaincode = await startChaincode({ source: config.chaincode, name: config.chaincodeName, version: config.chaincodeVersion, peerMspId: config.peerMspId, log: config.log });
+      const started = chaincode;
+      teardown.add(() => started.stop());
+    }
+    const runtime = async (): Promise<ChaincodeRuntime> => {
+      if (!chaincode) throw new Error(`chaincode ${config.chaincodeName} is not running on this devnet`);
+      return chaincode.runtime;
+    };
+
+    const policy = new CollectionPolicy(config.chaincodeName, loadCollections(config.collectionsPath));
+    const processor = new ProposalProcessor({ channelId: config.channel, chaincodeName: config.chaincodeName, ledger, msps, policy, faults, runtime });
+
+    const server = new Server();
+    let address = '';
+    server.addService(
+      gateway.GatewayService,
+      gatewayHandlers({
+        address: () => address,
+        channelId: config.channel,
+        chaincodeName: config.chaincodeName,
+        chaincodeVersion: config.chaincodeVersion,
+        processor,
+        ledger,
+        orderer,
+        msps,
+        faults,
+        streams,
+        endorsers: new Map(orgs.map((org) => [org.mspId, endorserOf(org)])),
+        shutdown: shutdown.signal,
+      }),
+    );
+    server.addService(peer.DeliverService, deliverHandlers({ channelId: config.channel, ledger, msps, faults, streams, shutdown: shutdown.signal }));
+    const credentials = config.tls
+      ? ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(config.tls.certPath), private_key: readFileSync(config.tls.keyPath) }], false)
+      : ServerCredentials.createInsecure();
+    const port = await bind(server, `${config.host}:${config.port}`, credentials);
+    teardown.add(() => shutdownServer(server, 1000));
+    teardown.add(() => shutdown.abort(new Error('devnet is shutting down')));
+    teardown.add(() => orderer.close());
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    address = `${shownHost}:${port}`;
+
+    const dropStreams = (): number => streams.dropAll(new GatewayRpcError(status.UNAVAILABLE, 'stream dropped by devnet fault injection'));
+    let admin: AdminServer | undefined;
+    if (config.adminPort !== false) {
+      const status = (): AdminStatus => ({
+        channel: config.channel,
+        chaincode: config.chaincodeName,
+        height: ledger.height,
+        transactions: ledger.state.countTransactions(),
+        openStreams: streams.size,
+        faults: faults.status(),
+      });
+      admin = await startAdminServer({ faults, status, dropStreams }, config.adminPort);
+      const started = admin;
+      teardown.add(() => started.close());
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      port,
+      address,
+      adminUrl: admin?.url,
+      dir,
+      channel: config.channel,
+      chaincode: config.chaincodeName,
+      mspIds: msps.mspIds,
+      stop: () => (stopping ??= teardown.run(config.log)),
+    };
+  } catch (err) {
+    await teardown.run(config.log);
+    throw err;
+  }
+}

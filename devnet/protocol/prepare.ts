@@ -1,0 +1,92 @@
+/**
+ * Assembles the prepared transaction Envelope returned by Endorse, as Fabric's
+ * protoutil.CreateTransactionFromProposalResponses does. The read-write set travels inside it,
+ * which is what lets the committer validate MVCC later.
+ */
+import { common, peer } from '@hyperledger/fabric-protos';
+import { sha256 } from './rwset';
+import type { UnpackedProposal } from './proposal';
+
+export interface ChaincodeOutcome {
+  chaincodeName: string;
+  chaincodeVersion: string;
+  status: number;
+  message: string;
+  payload: Uint8Array;
+  /** TxReadWriteSet bytes. */
+  results: Uint8Array;
+  event?: { eventName: string; payload: Uint8Array };
+}
+
+export interface Endorser {
+  /** Serialized msp.SerializedIdentity of the endorsing peer. */
+  identity: Uint8Array;
+  sign(data: Uint8Array): Uint8Array;
+}
+
+/** SHA-256(channel header ‖ signature header ‖ payload without transient map). */
+export function proposalHash(proposal: UnpackedProposal): Buffer {
+  return sha256(Buffer.concat([proposal.channelHeaderBytes, proposal.signatureHeaderBytes, proposal.payloadWithoutTransient]));
+}
+
+export function chaincodeEventBytes(proposal: UnpackedProposal, outcome: ChaincodeOutcome): Uint8Array {
+  if (!outcome.event) return new Uint8Array();
+  const event = new peer.ChaincodeEvent();
+  event.setChaincodeId(outcome.chaincodeName);
+  event.setTxId(proposal.txId);
+  event.setEventName(outcome.event.eventName);
+  event.setPayload(outcome.event.payload);
+  return event.serializeBinary();
+}
+
+function chaincodeAction(proposal: UnpackedProposal, outcome: ChaincodeOutcome): peer.ChaincodeAction {
+  const response = new peer.Response();
+  response.setStatus(outcome.status);
+  response.setMessage(outcome.message);
+  response.setPayload(outcome.payload);
+  const chaincodeId = new peer.ChaincodeID();
+  chaincodeId.setName(outcome.chaincodeName);
+  chaincodeId.setVersion(outcome.chaincodeVersion);
+  const action = new peer.ChaincodeAction();
+  action.setResults(outcome.results);
+  action.setEvents(chaincodeEventBytes(proposal, outcome));
+  action.setResponse(response);
+  action.setChaincodeId(chaincodeId);
+  return action;
+}
+
+/** Builds the unsigned Envelope the client signs and submits. */
+export function prepareTransaction(proposal: UnpackedProposal, outcome: ChaincodeOutcome, endorser: Endorser): common.Envelope {
+  const responsePayload = new peer.ProposalResponsePayload();
+  responsePayload.setProposalHash(proposalHash(proposal));
+  responsePayload.setExtension$(chaincodeAction(proposal, outcome).serializeBinary());
+  const responsePayloadBytes = responsePayload.serializeBinary();
+
+  // An endorsement signs the response payload followed by the endorser's identity.
+  const endorsement = new peer.Endorsement();
+  endorsement.setEndorser(endorser.identity);
+  endorsement.setSignature(endorser.sign(Buffer.concat([responsePayloadBytes, endorser.identity])));
+
+  const endorsedAction = new peer.ChaincodeEndorsedAction();
+  endorsedAction.setProposalResponsePayload(responsePayloadBytes);
+  endorsedAction.setEndorsementsList([endorsement]);
+
+  const actionPayload = new peer.ChaincodeActionPayload();
+  actionPayload.setChaincodeProposalPayload(proposal.payloadWithoutTransient);
+  actionPayload.setAction(endorsedAction);
+
+  const txAction = new peer.TransactionAction();
+  txAction.setHeader(proposal.signatureHeaderBytes);
+  txAction.setPayload(actionPayload.serializeBinary());
+
+  const transaction = new peer.Transaction();
+  transaction.setActionsList([txAction]);
+
+  const payload = new common.Payload();
+  payload.setHeader(proposal.header);
+  payload.setData(transaction.serializeBinary());
+
+  const envelope = new common.Envelope();
+  envelope.setPayload(payload.serializeBinary());
+  return envelope;
+}
