@@ -76,6 +76,27 @@ describe('ShipmentEventsRecorded listener', () => {
     });
   });
 
+  it('re-opens a dropped stream right after the last notice it handed out', async () => {
+    const shipper = await connect('ShipperMSP');
+    const shipmentId = newShipmentId();
+    const first = await shipper.ledger.recordEvents([newEvent(shipmentId)]);
+    const stream = await openShipmentEvents(shipper.connection, { startBlock: first.blockNumber, reconnectDelayMs: 50 });
+    const notices = stream[Symbol.asyncIterator]();
+    try {
+      const before = await notices.next();
+      expect(before.value?.transactionId).toBe(first.transactionId);
+
+      await expect(devnet.dropEventStreams()).resolves.toBeGreaterThanOrEqual(1);
+      const second = await shipper.ledger.recordEvents([newEvent(shipmentId, { eventTypeCode: 'RECE' })]);
+
+      const after = await notices.next();
+      expect(after.value?.transactionId).toBe(second.transactionId);
+    } finally {
+      stream.close();
+      await notices.return();
+    }
+  });
+
   it('resumes after a devnet restart from the saved checkpoint, without repeating handled events', async () => {
     const checkpointPath = join(checkpointDir, 'resume.json');
     const carrier = await connect('CarrierMSP');

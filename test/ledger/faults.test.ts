@@ -41,6 +41,16 @@ async function failureOf(call: () => Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
+/** Polls `read` until `done` holds (devnet commits asynchronously), for at most 10 s. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** A local port with nothing listening: bound once by us, then released. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -118,6 +128,7 @@ describe('injected faults are classified for retry', () => {
       const shipmentId = newShipmentId();
       const event = newEvent(shipmentId);
       const prepared = await impatient.ledger.prepareRecordEvents([event]);
+      const countsBefore = await devnet.transactionCounts();
       await devnet.injectFaults({ commitDelayMs: 3000 });
 
       const error = await failureOf(() => impatient.ledger.submitPrepared(prepared.bytes));
@@ -138,6 +149,11 @@ describe('injected faults are classified for retry', () => {
       await expect(impatient.ledger.getCommitStatus(prepared.transactionId)).resolves.toMatchObject({
         successful: true,
         blockNumber: committed.blockNumber,
+      });
+      // Both envelopes reached the ledger; the second was invalidated as DUPLICATE_TXID.
+      await expect(eventually(() => devnet.transactionCounts(), (counts) => counts.total === countsBefore.total + 2)).resolves.toEqual({
+        total: countsBefore.total + 2,
+        valid: countsBefore.valid + 1,
       });
     } finally {
       impatient.close();

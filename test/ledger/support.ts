@@ -112,6 +112,12 @@ export class Devnet {
     await this.admin('DELETE', '/faults');
   }
 
+  /** Transaction counts of the whole ledger (devnet's GET /status). */
+  async transactionCounts(): Promise<{ total: number; valid: number }> {
+    const status = (await this.admin('GET', '/status')) as { transactions: { total: number; valid: number } };
+    return status.transactions;
+  }
+
   /** Ends every open event stream now, as a peer going away would (UNAVAILABLE). */
   async dropEventStreams(): Promise<number> {
     const answer = (await this.admin('POST', '/faults/drop-streams')) as { dropped: number };
@@ -161,6 +167,31 @@ function stopChild(child: ChildProcess): Promise<void> {
       resolve();
     });
     child.kill('SIGTERM');
+  });
+}
+
+export interface VerifyOutcome {
+  exitCode: number | null;
+  /** devnet's one-line verdict, e.g. `ok: 5 blocks, ...` or `FAILED at block 3: ...`. */
+  output: string;
+}
+
+/** Runs devnet's own ledger check, `devnet/main.ts verify --dir <dir>`, as a user would. */
+export function verifyLedgerDir(dir: string): Promise<VerifyOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX_CLI, join(ROOT, 'devnet', 'main.ts'), 'verify', '--dir', dir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (exitCode) => resolve({ exitCode, output: output.trim() }));
   });
 }
 
