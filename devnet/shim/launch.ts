@@ -174,13 +174,36 @@ export function splitAddress(address: string): { host: string; port: number } {
 }
 
 async function terminate(child: ChildProcess, exited: Promise<ChaincodeExit>, graceMs: number): Promise<ChaincodeExit> {
-  if (child.exitCode !== null || child.signalCode !== null) return exited;
-  signal(child, 'SIGTERM');
+  if (child.exitCode === null && child.signalCode === null) signal(child, 'SIGTERM');
   const timer = setTimeout(() => signal(child, 'SIGKILL'), graceMs);
   try {
-    return await exited;
+    const exit = await exited;
+    // The leader (npm, a shell) can exit before the server it started: wait for the whole group.
+    await groupGone(child, graceMs);
+    return exit;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+async function groupGone(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.pid === undefined || process.platform === 'win32') return;
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(child.pid)) {
+    if (Date.now() > deadline) {
+      signal(child, 'SIGKILL');
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,187 +1,21 @@
 /**
  * The chaincode runtime against the real shipment chaincode: the compiled contract runs as a
- * chaincode-as-a-service process (fabric-chaincode-node server), devnet/shim dials it and answers
- * its state requests through a small TxSimulator over Maps defined here, and transactions carry
- * real SignedProposals from a self-signed identity per organisation.
+ * chaincode-as-a-service process (`npm run start:caas`, as devnet starts it), devnet/shim dials
+ * it and answers its state requests through a small TxSimulator over Maps (./support), and
+ * transactions carry real SignedProposals from a self-signed identity per organisation.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash, KeyObject, randomBytes, sign } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { common, msp, peer } from '@hyperledger/fabric-protos';
-import * as x509 from '@peculiar/x509';
-import {
-  type ChaincodeResult,
-  type ChaincodeRuntime,
-  connectChaincode,
-  freeLocalAddress,
-  type KeyModification,
-  launchChaincode,
-  type LaunchedChaincode,
-  type RangePage,
-  type StateKV,
-  type TxSimulator,
-} from '../../devnet/shim';
-import { toProtoTimestamp } from '../../devnet/shim/timestamp';
+import { type ChaincodeResult, type ChaincodeRuntime, connectChaincode, freeLocalAddress, launchChaincode, type LaunchedChaincode } from '../../devnet/shim';
+import { compareKeys, type Identity, MapLedger, type MapSimulator, newIdentity, newProposal, PUBLIC } from './support';
 
 const ROOT = join(__dirname, '..', '..');
 const CHAINCODE_DIR = join(ROOT, 'chaincode');
 const CHANNEL = 'lading';
 const CHAINCODE_NAME = 'lading';
 const CHAINCODE_ID = 'lading_1.0:0f3a';
-const PUBLIC = '';
 const CUSTOMS = 'customsPrivate';
-
-// ---------------------------------------------------------------------------------------------
-// A ledger over Maps: committed state per collection, history per public key, and one simulator
-// per transaction that buffers writes until commit (reads never see them, as in Fabric).
-
-class MapLedger {
-  readonly state = new Map<string, Map<string, Buffer>>();
-  readonly history = new Map<string, KeyModification[]>();
-
-  collection(name: string): Map<string, Buffer> {
-    let collection = this.state.get(name);
-    if (!collection) this.state.set(name, (collection = new Map()));
-    return collection;
-  }
-
-  simulator(txId: string): MapSimulator {
-    return new MapSimulator(this, txId);
-  }
-}
-
-type Write = { collection: string; key: string; value: Buffer | undefined };
-
-class MapSimulator implements TxSimulator {
-  readonly writes: Write[] = [];
-
-  constructor(
-    private readonly ledger: MapLedger,
-    private readonly txId: string,
-  ) {}
-
-  async getState(collection: string, key: string): Promise<Buffer | undefined> {
-    return this.ledger.collection(collection).get(key);
-  }
-
-  async putState(collection: string, key: string, value: Buffer): Promise<void> {
-    this.writes.push({ collection, key, value });
-  }
-
-  async delState(collection: string, key: string): Promise<void> {
-    this.writes.push({ collection, key, value: undefined });
-  }
-
-  async getStateByRange(collection: string, startKey: string, endKey: string, limit: number): Promise<RangePage> {
-    // Fabric orders keys by their UTF-8 bytes.
-    const inRange = [...this.ledger.collection(collection).keys()]
-      .filter((key) => compareKeys(key, startKey) >= 0 && (endKey === '' || compareKeys(key, endKey) < 0))
-      .sort(compareKeys);
-    const results: StateKV[] = inRange.slice(0, limit).map((key) => ({ key, value: this.ledger.collection(collection).get(key)! }));
-    return { results, hasMore: inRange.length > limit };
-  }
-
-  async getHistoryForKey(key: string): Promise<KeyModification[]> {
-    return this.ledger.history.get(key) ?? [];
-  }
-
-  async getPrivateDataHash(collection: string, key: string): Promise<Buffer | undefined> {
-    const value = this.ledger.collection(collection).get(key);
-    return value && createHash('sha256').update(value).digest();
-  }
-
-  commit(): void {
-    for (const { collection, key, value } of this.writes) {
-      if (value === undefined) this.ledger.collection(collection).delete(key);
-      else this.ledger.collection(collection).set(key, value);
-      if (collection === PUBLIC) {
-        const versions = this.ledger.history.get(key) ?? [];
-        versions.push({ txId: this.txId, value: value ?? Buffer.alloc(0), timestamp: new Date(), isDelete: value === undefined });
-        this.ledger.history.set(key, versions);
-      }
-    }
-  }
-}
-
-function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Client identities and SignedProposals, built as a Fabric Gateway client builds them.
-
-interface Identity {
-  mspId: string;
-  creator: Uint8Array;
-  privateKey: KeyObject;
-}
-
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-
-async function newIdentity(mspId: string): Promise<Identity> {
-  const keys = await crypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(8).toString('hex'),
-    name: `CN=user1, OU=client, O=${mspId}`,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    signingAlgorithm: ALGORITHM,
-    keys,
-  });
-  const serialized = new msp.SerializedIdentity();
-  serialized.setMspid(mspId);
-  serialized.setIdBytes(Buffer.from(certificate.toString('pem')));
-  return { mspId, creator: serialized.serializeBinary(), privateKey: KeyObject.from(keys.privateKey) };
-}
-
-interface Proposal {
-  txId: string;
-  signedProposal: Buffer;
-}
-
-function newProposal(identity: Identity, args: string[], transient: Record<string, string> = {}): Proposal {
-  const nonce = randomBytes(24);
-  const txId = createHash('sha256').update(nonce).update(identity.creator).digest('hex');
-
-  const chaincodeId = new peer.ChaincodeID();
-  chaincodeId.setName(CHAINCODE_NAME);
-  const extension = new peer.ChaincodeHeaderExtension();
-  extension.setChaincodeId(chaincodeId);
-  const channelHeader = new common.ChannelHeader();
-  channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
-  channelHeader.setTxId(txId);
-  channelHeader.setChannelId(CHANNEL);
-  channelHeader.setEpoch(0);
-  channelHeader.setTimestamp(toProtoTimestamp(new Date()));
-  channelHeader.setExtension$(extension.serializeBinary());
-  const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setCreator(identity.creator);
-  signatureHeader.setNonce(nonce);
-  const header = new common.Header();
-  header.setChannelHeader(channelHeader.serializeBinary());
-  header.setSignatureHeader(signatureHeader.serializeBinary());
-
-  const input = new peer.ChaincodeInput();
-  input.setArgsList(args.map((arg) => Buffer.from(arg)));
-  const spec = new peer.ChaincodeSpec();
-  spec.setType(peer.ChaincodeSpec.Type.NODE);
-  spec.setChaincodeId(chaincodeId);
-  spec.setInput(input);
-  const invocation = new peer.ChaincodeInvocationSpec();
-  invocation.setChaincodeSpec(spec);
-  const payload = new peer.ChaincodeProposalPayload();
-  payload.setInput(invocation.serializeBinary());
-  for (const [key, value] of Object.entries(transient)) payload.getTransientmapMap().set(key, Buffer.from(value));
-
-  const proposal = new peer.Proposal();
-  proposal.setHeader(header.serializeBinary());
-  proposal.setPayload(payload.serializeBinary());
-  const proposalBytes = proposal.serializeBinary();
-  const signed = new peer.SignedProposal();
-  signed.setProposalBytes(proposalBytes);
-  signed.setSignature(sign('sha256', proposalBytes, identity.privateKey));
-  return { txId, signedProposal: Buffer.from(signed.serializeBinary()) };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Domain helpers
@@ -240,7 +74,7 @@ describe('devnet/shim runtime driving the shipment chaincode as a service', () =
 
   function launch(): Promise<LaunchedChaincode> {
     return launchChaincode({
-      command: [process.execPath, require.resolve('fabric-shim/cli.js'), 'server'],
+      command: ['npm', 'run', '--silent', 'start:caas'],
       cwd: CHAINCODE_DIR,
       address,
       chaincodeId: CHAINCODE_ID,
@@ -272,7 +106,7 @@ describe('devnet/shim runtime driving the shipment chaincode as a service', () =
   });
 
   async function invoke(mspId: string, args: string[], transient?: Record<string, string>): Promise<Invocation> {
-    const { txId, signedProposal } = newProposal(identities.get(mspId)!, args, transient);
+    const { txId, signedProposal } = newProposal(identities.get(mspId)!, { channel: CHANNEL, chaincode: CHAINCODE_NAME }, args, transient);
     const simulator = ledger.simulator(txId);
     const result = await runtime.execute({ channelId: CHANNEL, txId, signedProposal, args: args.map((arg) => Buffer.from(arg)) }, simulator);
     if (result.status === 200) simulator.commit();
@@ -460,7 +294,10 @@ describe('devnet/shim runtime driving the shipment chaincode as a service', () =
   });
 
   test('reconnects when the chaincode process restarts', async () => {
+    const oldGroup = chaincode.pid;
     await chaincode.stop();
+    // npm, its shell and the chaincode server are gone together (their process group is empty).
+    expect(() => process.kill(-oldGroup, 0)).toThrow();
     chaincode = await launch();
     const deadline = Date.now() + 15_000;
     let invocation: Invocation | undefined;
