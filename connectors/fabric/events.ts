@@ -10,7 +10,7 @@ import type { ChaincodeEvent, ChaincodeEventsOptions, CloseableAsyncIterable } f
 import type { Checkpointer, LedgerCheckpoint } from './checkpointers';
 import { decodeJson, isShipmentEventsRecorded } from './codec';
 import type { LedgerConnection } from './connection';
-import { toLedgerError } from './errors';
+import { LedgerUnavailableError, toLedgerError, type LedgerError } from './errors';
 import type { ShipmentEventsRecorded } from './types';
 
 /** Name of the chaincode event set by recordEvents. */
@@ -27,9 +27,12 @@ export interface ShipmentEventsNotice {
 export interface ShipmentEventsOptions {
   /** Where to resume and where checkpoints go. Default: none (nothing is saved). */
   checkpointer?: Checkpointer;
-  /** First block to read when the checkpointer holds nothing. Default: the next block committed. */
+  /**
+   * First block to read when the checkpointer holds nothing. Default: the next block committed,
+   * which also means events committed while a drop is being repaired before the first notice are missed.
+   */
   startBlock?: bigint;
-  /** Re-opens of a dropped stream in a row before giving up. Default 5. */
+  /** Re-opens of a dropped stream in a row before giving up with the last failure. Default 5. */
   reconnectAttempts?: number;
   /** First back-off before a re-open, doubled each time. Default 250 ms. */
   reconnectDelayMs?: number;
@@ -55,7 +58,7 @@ export class ShipmentEventStream implements AsyncIterable<ShipmentEventsNotice> 
   readonly #delayMs: number;
   #position: StartPosition;
   #current?: CloseableAsyncIterable<ChaincodeEvent>;
-  #closed = false;
+  readonly #closed = new AbortController();
 
   constructor(connection: LedgerConnection, start: StartPosition, options: ShipmentEventsOptions) {
     this.#connection = connection;
@@ -67,7 +70,8 @@ export class ShipmentEventStream implements AsyncIterable<ShipmentEventsNotice> 
 
   async *[Symbol.asyncIterator](): AsyncGenerator<ShipmentEventsNotice, void, undefined> {
     let failures = 0;
-    while (!this.#closed) {
+    while (!this.#closed.signal.aborted) {
+      let drop: LedgerError;
       try {
         for await (const event of await this.#open()) {
           failures = 0;
@@ -75,23 +79,35 @@ export class ShipmentEventStream implements AsyncIterable<ShipmentEventsNotice> 
           this.#position = { checkpoint: { blockNumber: event.blockNumber, transactionId: event.transactionId } };
           if (event.eventName === SHIPMENT_EVENTS_RECORDED) yield this.#notice(event);
         }
+        // The gateway never ends an events stream by itself: an end is a drop too.
+        drop = new LedgerUnavailableError({ operation: 'events', message: 'The gateway ended the chaincode events stream', cause: undefined });
       } catch (err) {
-        if (this.#closed) return; // close() cancels the gRPC call, which surfaces as an error here.
-        const failure = toLedgerError(err, { operation: 'events' });
-        if (failure.retry === 'never' || failures >= this.#attempts) throw failure;
+        drop = toLedgerError(err, { operation: 'events' });
       } finally {
         this.#current?.close();
       }
-      // The gateway never ends an events stream by itself: an end or an error is a drop.
+      // close() cancels the gRPC call, which surfaces as an error: that is the normal end.
+      if (this.#closed.signal.aborted) return;
       failures += 1;
-      await sleep(this.#delayMs * 2 ** (failures - 1));
+      if (drop.retry === 'never' || failures > this.#attempts) throw drop;
+      if (!(await this.#pause(this.#delayMs * 2 ** (failures - 1)))) return;
     }
   }
 
   /** Stops the stream; a pending iteration ends without error. */
   close(): void {
-    this.#closed = true;
+    this.#closed.abort();
     this.#current?.close();
+  }
+
+  /** Waits before a re-open; false when close() came first. */
+  async #pause(ms: number): Promise<boolean> {
+    try {
+      await sleep(ms, undefined, { signal: this.#closed.signal });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async #open(): Promise<CloseableAsyncIterable<ChaincodeEvent>> {

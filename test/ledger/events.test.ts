@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileCheckpointer, openShipmentEvents, type LedgerConnection, type ShipmentEventsNotice } from '../../connectors/fabric';
+import { LedgerUnavailableError, fileCheckpointer, openShipmentEvents, type LedgerConnection, type ShipmentEventsNotice } from '../../connectors/fabric';
 import { Devnet, connectAs, newEvent, newShipmentId, type OrgClient } from './support';
 
 jest.setTimeout(120_000);
@@ -95,6 +95,26 @@ describe('ShipmentEventsRecorded listener', () => {
       stream.close();
       await notices.return();
     }
+  });
+
+  it('gives up after its re-open attempts with a retryable error, and close() ends a pending read quietly', async () => {
+    const shipper = await connect('ShipperMSP');
+    const committed = await shipper.ledger.recordEvents([newEvent(newShipmentId())]);
+    await devnet.injectFaults({ refuseSeconds: 5 });
+    try {
+      const refused = await openShipmentEvents(shipper.connection, { startBlock: committed.blockNumber, reconnectAttempts: 2, reconnectDelayMs: 50 });
+      const failure = refused[Symbol.asyncIterator]().next();
+      await expect(failure).rejects.toBeInstanceOf(LedgerUnavailableError);
+      await expect(failure).rejects.toMatchObject({ retry: 'new-transaction', operation: 'events', grpcCode: 14 });
+    } finally {
+      await devnet.clearFaults();
+    }
+
+    // Past the last block, a read waits for the next commit; close() must end it.
+    const idle = await openShipmentEvents(shipper.connection, { startBlock: committed.blockNumber + 1000n });
+    const pending = idle[Symbol.asyncIterator]().next();
+    setTimeout(() => idle.close(), 200);
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
   });
 
   it('resumes after a devnet restart from the saved checkpoint, without repeating handled events', async () => {
