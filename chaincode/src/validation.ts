@@ -82,6 +82,8 @@ function requireId(value: JsonObject, field: 'eventId' | 'shipmentId', fail: (fi
   const text = id as string;
   if (text.length > MAX_ID_LENGTH) fail(field, `must be at most ${MAX_ID_LENGTH} characters`);
   if (CONTROL_CHARS.test(text) || text.includes('\u{10ffff}')) fail(field, 'must not contain control characters');
+  // Event ids become property names in the shipment head's recordedBy map.
+  if (text === '__proto__') fail(field, 'must not be "__proto__"');
 }
 
 function requireOneOf<T extends string>(

@@ -1,14 +1,10 @@
 import { peer } from '@hyperledger/fabric-protos';
 import { answerRequest, type QueryLimits } from './callbacks';
-import { ChaincodeIdMismatch, ChaincodeStream, type StreamListener } from './chaincode-stream';
-import {
-  ChaincodeExecutionTimeoutError,
-  ChaincodeInvocationRejectedError,
-  ChaincodeStreamTerminatedError,
-  ChaincodeUnavailableError,
-} from './errors';
+import type { ChaincodeStream } from './chaincode-stream';
+import { ChaincodeConnection } from './connection';
+import { ChaincodeExecutionTimeoutError, ChaincodeInvocationRejectedError, ChaincodeStreamTerminatedError } from './errors';
 import { chaincodeNameOf, decodeSignedProposal } from './proposal';
-import { type ChaincodeMessage, errorTo, MessageType, newMessage, transactionKey, typeName } from './protocol';
+import { type ChaincodeMessage, errorTo, MessageType, newMessage, transactionKey } from './protocol';
 import { RunningTransaction } from './transaction';
 import type { ChaincodeInvocation, ChaincodeResult, ChaincodeRuntime, TxSimulator } from './types';
 
@@ -29,9 +25,6 @@ export interface ConnectChaincodeOptions {
   log?: (line: string) => void;
 }
 
-const RECONNECT_FIRST_DELAY_MS = 50;
-const RECONNECT_MAX_DELAY_MS = 1000;
-
 /**
  * Dials a chaincode-as-a-service process and returns once it has registered. The connection is
  * kept: when the process restarts, the runtime dials again by itself.
@@ -39,7 +32,7 @@ const RECONNECT_MAX_DELAY_MS = 1000;
 export async function connectChaincode(options: ConnectChaincodeOptions): Promise<ChaincodeRuntime> {
   const runtime = new ShimRuntime(options);
   try {
-    await runtime.waitForStream();
+    await runtime.ready();
   } catch (err) {
     await runtime.close();
     throw err;
@@ -47,23 +40,25 @@ export async function connectChaincode(options: ConnectChaincodeOptions): Promis
   return runtime;
 }
 
-class ShimRuntime implements ChaincodeRuntime, StreamListener {
-  private readonly connectTimeoutMs: number;
+class ShimRuntime implements ChaincodeRuntime {
   private readonly executeTimeoutMs: number;
   private readonly limits: QueryLimits;
-  private readonly log: (line: string) => void;
+  private readonly connection: ChaincodeConnection;
   private readonly running = new Map<string, RunningTransaction>();
-  private stream: Promise<ChaincodeStream> | undefined;
-  private current: ChaincodeStream | undefined;
-  private lastFailure: Error | undefined;
   private closed = false;
-  private wakeRetry: (() => void) | undefined;
 
   constructor(private readonly options: ConnectChaincodeOptions) {
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.executeTimeoutMs = options.executeTimeoutMs ?? 30_000;
     this.limits = { batchSize: options.queryBatchSize ?? 100, totalQueryLimit: options.totalQueryLimit ?? 10_000 };
-    this.log = options.log ?? ((line) => console.warn(line));
+    this.connection = new ChaincodeConnection(
+      {
+        address: options.address,
+        chaincodeId: options.chaincodeId,
+        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+        log: options.log ?? ((line) => console.warn(line)),
+      },
+      { onMessage: (stream, message) => this.onMessage(stream, message), onLost: (stream, reason) => this.onLost(stream, reason) },
+    );
   }
 
   async execute(invocation: ChaincodeInvocation, simulator: TxSimulator): Promise<ChaincodeResult> {
@@ -72,18 +67,12 @@ class ShimRuntime implements ChaincodeRuntime, StreamListener {
     if (this.closed) throw this.rejected(txId, 'the chaincode runtime is closed');
     if (this.running.has(key)) throw this.rejected(txId, `transaction ${txId} is already executing on channel ${channelId}`);
 
-    const signedProposal = decodeSignedProposal(invocation.signedProposal);
-    const tx = new RunningTransaction(
-      channelId,
-      txId,
-      simulator,
-      chaincodeNameOf(signedProposal),
-      invocation.isInit === true,
-    );
+    const signedProposal = this.decodeProposal(invocation);
+    const tx = new RunningTransaction(channelId, txId, simulator, chaincodeNameOf(signedProposal), invocation.isInit === true);
     this.running.set(key, tx);
     let timer: NodeJS.Timeout | undefined;
     try {
-      const stream = await this.waitForStream(txId);
+      const stream = await this.connection.waitForStream(txId);
       timer = setTimeout(() => tx.fail(this.timedOut(txId)), this.executeTimeoutMs);
       tx.sentOn = stream;
       stream.send(transactionMessage(invocation, signedProposal));
@@ -97,42 +86,23 @@ class ShimRuntime implements ChaincodeRuntime, StreamListener {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.wakeRetry?.();
     for (const tx of this.running.values()) tx.fail(this.rejected(tx.txId, 'the chaincode runtime was closed'));
-    this.current?.close();
-    this.current = undefined;
+    this.connection.close();
   }
 
-  /** A registered stream, dialing (and re-dialing) as needed, within the connect timeout. */
-  waitForStream(txId?: string): Promise<ChaincodeStream> {
-    if (this.current?.isOpen) return Promise.resolve(this.current);
-    if (this.current) {
-      // Closed before onClosed could tell (a race at registration): dial afresh.
-      this.current = undefined;
-      this.stream = undefined;
-    }
-    this.stream ??= this.dialUntilRegistered();
-    const pending = this.stream;
-    return new Promise<ChaincodeStream>((resolve, reject) => {
-      const timer = setTimeout(() => reject(this.unavailable(txId)), this.connectTimeoutMs);
-      pending.then(
-        (stream) => (clearTimeout(timer), resolve(stream)),
-        (err: unknown) => (clearTimeout(timer), reject(err)),
-      );
-    });
+  /** Resolves once a stream is registered (connectChaincode's wait). */
+  async ready(): Promise<void> {
+    await this.connection.waitForStream();
   }
 
-  onMessage(stream: ChaincodeStream, message: ChaincodeMessage): void {
+  private onMessage(stream: ChaincodeStream, message: ChaincodeMessage): void {
     const tx = this.running.get(transactionKey(message.getChannelId(), message.getTxid()));
     const type = message.getType();
     if (type === MessageType.COMPLETED || type === MessageType.ERROR) {
       if (tx && tx.sentOn === stream) tx.complete(resultOf(message));
       return;
     }
-    if (!message.getTxid()) {
-      this.log(`[devnet/shim] ignoring ${typeName(type)} without a transaction id from chaincode ${this.options.chaincodeId}`);
-      return;
-    }
+    if (!message.getTxid()) return; // nothing to answer to; the node shim never sends such messages
     if (!tx || tx.isSettled || tx.sentOn !== stream) {
       stream.send(errorTo(message, 'no ledger context'));
       return;
@@ -143,64 +113,23 @@ class ShimRuntime implements ChaincodeRuntime, StreamListener {
     });
   }
 
-  onClosed(stream: ChaincodeStream, reason: Error): void {
-    if (this.current !== stream) return;
-    this.current = undefined;
-    this.stream = undefined;
+  private onLost(stream: ChaincodeStream, reason: Error): void {
     for (const tx of this.running.values()) {
-      if (tx.sentOn === stream) {
-        tx.fail(new ChaincodeStreamTerminatedError({ ...this.target(), txId: tx.txId, message: `chaincode stream terminated: ${reason.message}`, cause: reason }));
-      }
+      if (tx.sentOn !== stream) continue;
+      tx.fail(new ChaincodeStreamTerminatedError({ ...this.target(), txId: tx.txId, message: `chaincode stream terminated: ${reason.message}`, cause: reason }));
     }
-    if (this.closed) return;
-    this.log(`[devnet/shim] lost chaincode ${this.options.chaincodeId} at ${this.options.address} (${reason.message}); reconnecting`);
-    // Dial again at once, so a restarted chaincode process is picked up without waiting for a transaction.
-    this.stream = this.dialUntilRegistered();
-    this.stream.catch(() => undefined);
   }
 
-  /** Keeps dialing with a growing pause until the chaincode registers or the runtime closes. */
-  private async dialUntilRegistered(): Promise<ChaincodeStream> {
-    let delay = RECONNECT_FIRST_DELAY_MS;
-    for (let attempt = 1; ; attempt++) {
-      if (this.closed) throw this.rejected(undefined, 'the chaincode runtime is closed');
-      try {
-        const stream = await ChaincodeStream.open(this.target(), this.connectTimeoutMs, this);
-        if (this.closed) {
-          stream.close();
-          throw this.rejected(undefined, 'the chaincode runtime is closed');
-        }
-        this.current = stream;
-        this.lastFailure = undefined;
-        if (attempt > 1) this.log(`[devnet/shim] chaincode ${this.options.chaincodeId} registered at ${this.options.address}`);
-        return stream;
-      } catch (err) {
-        if (err instanceof ChaincodeIdMismatch) {
-          this.stream = undefined;
-          throw new ChaincodeUnavailableError({ ...this.target(), message: err.message, cause: err });
-        }
-        this.lastFailure = err instanceof Error ? err : new Error(String(err));
-      }
-      await new Promise<void>((resolve) => {
-        this.wakeRetry = resolve;
-        setTimeout(resolve, delay).unref();
-      });
-      delay = Math.min(delay * 2, RECONNECT_MAX_DELAY_MS);
+  private decodeProposal(invocation: ChaincodeInvocation): peer.SignedProposal {
+    try {
+      return decodeSignedProposal(invocation.signedProposal);
+    } catch (err) {
+      throw this.rejected(invocation.txId, `signedProposal of transaction ${invocation.txId} is not a protos.SignedProposal: ${reasonOf(err)}`);
     }
   }
 
   private target(): { chaincodeId: string; address: string } {
     return { chaincodeId: this.options.chaincodeId, address: this.options.address };
-  }
-
-  private unavailable(txId: string | undefined): ChaincodeUnavailableError {
-    const why = this.lastFailure ? `: ${this.lastFailure.message}` : '';
-    return new ChaincodeUnavailableError({
-      ...this.target(),
-      txId,
-      message: `chaincode ${this.options.chaincodeId} at ${this.options.address} did not register within ${this.connectTimeoutMs} ms${why}`,
-      cause: this.lastFailure,
-    });
   }
 
   private timedOut(txId: string): ChaincodeExecutionTimeoutError {

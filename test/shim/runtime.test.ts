@@ -170,6 +170,10 @@ describe('devnet/shim runtime driving the shipment chaincode as a service', () =
     expect(replay.json()).toEqual({ recorded: ['EVT-R2'], unchanged: ['EVT-R1'] });
     expect(JSON.parse(replay.result.event!.payload.toString()).recorded).toEqual(['EVT-R2']);
 
+    const twice = shipmentEvent('EVT-R3', SHIPMENT_A, { eventTypeCode: 'REQS' });
+    expect((await record('ShipperMSP', [twice, twice])).json()).toEqual({ recorded: ['EVT-R3'], unchanged: [] });
+    expectRefused(await record('ShipperMSP', [shipmentEvent('EVT-R4', SHIPMENT_A), shipmentEvent('EVT-R4', SHIPMENT_B)]), 'conflict', 'EVT-R4', 'twice');
+
     const onlyReplay = await record('ShipperMSP', [original]);
     expect(onlyReplay.json()).toEqual({ recorded: [], unchanged: ['EVT-R1'] });
     expect(onlyReplay.simulator.writes).toEqual([]);
