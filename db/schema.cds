@@ -141,6 +141,7 @@ entity ShipmentEvents {
       documentTypeCode    : String(3);
       documentId          : String(35);
       equipmentReference  : String(20);
+      emptyIndicatorCode  : String(5);
       description         : String(120);
       /** SHA-256 (hex) of the source IDoc's payload: the provenance the ledger keeps. */
       payloadHash         : String(64);
@@ -189,12 +190,32 @@ entity IdocStatusRecords : cuid {
   createdAt : Timestamp @cds.on.insert: $now;
 }
 
-/** Written in the same transaction as the IDoc; the pipeline relays it to the queue. */
+/**
+ * Written in the same transaction as the IDoc; the relay puts it on the queue. The database is
+ * the truth: a row stays unconfirmed until its events are committed on the ledger, and the relay
+ * re-drives unconfirmed rows whatever Redis has forgotten.
+ */
 entity Outbox : cuid {
-  idoc        : Association to InboundIdocs;
-  topic       : String(30);
-  state       : String(12) enum { pending; queued; confirmed; failed; } default 'pending';
-  attempts    : Integer default 0;
-  createdAt   : Timestamp @cds.on.insert: $now;
-  confirmedAt : Timestamp;
+  idoc          : Association to InboundIdocs;
+  /** Orders the ledger work of one shipment; also picks its queue partition. */
+  shipmentId    : String(80);
+  topic         : String(30);
+  state         : String(12) enum { pending; queued; confirmed; failed; } default 'pending';
+  /** Increased by each re-drive after a dead letter, so the re-driven job gets a new id. */
+  redriveCount  : Integer default 0;
+  createdAt     : Timestamp @cds.on.insert: $now;
+  queuedAt      : Timestamp;
+  confirmedAt   : Timestamp;
+  ledgerTxId    : String(64);
+  ledgerBlock   : Integer64;
+}
+
+/** Work the pipeline gave up on, with the reason; an operator re-drives it after a fix. */
+entity DeadLetters : cuid {
+  idoc       : Association to InboundIdocs;
+  queue      : String(60);
+  jobId      : String(120);
+  reason     : String(1000);
+  createdAt  : Timestamp @cds.on.insert: $now;
+  redrivenAt : Timestamp;
 }

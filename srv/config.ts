@@ -17,8 +17,34 @@ export interface InboundConfig {
   senderTimeZone: string;
 }
 
+export interface PipelineConfig {
+  /** Run the ERP → ledger pipeline in this process (LADING_PIPELINE=on|off, default on). */
+  enabled: boolean;
+  /** REDIS_URL; unset: 127.0.0.1:6379 if it answers, else a private redis-server. */
+  redisUrl?: string;
+  /** Prefix of every BullMQ key (QUEUE_PREFIX, default lading). */
+  queuePrefix: string;
+  /** Ledger-submit partitions (LEDGER_PARTITIONS, default 8). */
+  partitions: number;
+  /** Most IDocs per ledger transaction (LEDGER_BATCH_MAX, default 100). */
+  maxBatch: number;
+  /** How long a batch waits for more IDocs, ms (LEDGER_BATCH_LINGER_MS, default 20). */
+  lingerMs: number;
+  /** Lock on a job in work, ms; a killed worker's jobs are taken over after it (LEDGER_LOCK_MS, default 30000). */
+  lockDurationMs: number;
+}
+
+export interface LedgerConfig {
+  /** FABRIC_PEER_ENDPOINT set: a real network (connectors/fabric reads the rest). Unset: embedded devnet. */
+  fabricConfigured: boolean;
+  /** The devnet organisation Lading records as when devnet is embedded (LADING_DEVNET_MSP, default ShipperMSP). */
+  devnetMspId: string;
+}
+
 export interface LadingConfig {
   inbound: InboundConfig;
+  pipeline: PipelineConfig;
+  ledger: LedgerConfig;
 }
 
 type Environment = Record<string, string | undefined>;
@@ -38,11 +64,44 @@ function timeZoneCode(env: Environment, name: string, fallback: string): string 
   return raw;
 }
 
+function onOff(env: Environment, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `must be on or off, got "${env[name]}"`);
+}
+
+function redisUrl(env: Environment, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError(name, `must be a redis:// or rediss:// URL, got "${raw}"`);
+  }
+  return raw;
+}
+
 export function readConfig(env: Environment = process.env): LadingConfig {
   return {
     inbound: {
       maxPayloadBytes: positiveInteger(env, 'IDOC_MAX_BYTES', 20 * 1024 * 1024),
       senderTimeZone: timeZoneCode(env, 'IDOC_SENDER_TIME_ZONE', 'UTC'),
+    },
+    pipeline: {
+      enabled: onOff(env, 'LADING_PIPELINE', true),
+      redisUrl: redisUrl(env, 'REDIS_URL'),
+      queuePrefix: env.QUEUE_PREFIX?.trim() || 'lading',
+      partitions: positiveInteger(env, 'LEDGER_PARTITIONS', 8),
+      maxBatch: positiveInteger(env, 'LEDGER_BATCH_MAX', 100),
+      lingerMs: positiveInteger(env, 'LEDGER_BATCH_LINGER_MS', 20),
+      lockDurationMs: positiveInteger(env, 'LEDGER_LOCK_MS', 30_000),
+    },
+    ledger: {
+      fabricConfigured: Boolean(env.FABRIC_PEER_ENDPOINT?.trim()),
+      devnetMspId: env.LADING_DEVNET_MSP?.trim() || 'ShipperMSP',
     },
   };
 }

@@ -1,21 +1,36 @@
 import cds from '@sap/cds';
 import { readConfig } from './config';
 import { idocXmlRoute } from './idoc-inbound/http';
+import type { LedgerSide } from './pipeline/runtime';
+import { startLedgerSide } from './pipeline/runtime';
 import { ensureSchema } from './schema';
 
 /**
- * Lading's wiring: IDoc received (idoc-inbound) → mapped (mappings/) → stored with an outbox
- * row → (pipeline) → on the ledger. CAP serves the OData services; this adds the IDoc routes.
+ * Lading's wiring: IDoc received (idoc-inbound) → mapped (mappings/) → stored with an outbox row
+ * → relayed to BullMQ → batched onto the ledger (pipeline/) → confirmed in the database.
+ * CAP serves the OData services; this adds the IDoc routes and the ledger side.
  */
 const config = readConfig();
+let ledgerSide: LedgerSide | undefined;
 
 cds.on('bootstrap', (app) => {
   app.use(idocXmlRoute(config.inbound));
 });
 
-// A file database keeps its data across restarts; it gets its tables on first start only.
 cds.on('served', async () => {
+  // A file database keeps its data across restarts; it gets its tables on first start only.
   await ensureSchema();
+  if (config.pipeline.enabled) ledgerSide = await startLedgerSide(config);
 });
+
+cds.on('shutdown', async () => {
+  await ledgerSide?.stop();
+  ledgerSide = undefined;
+});
+
+/** The running ledger side, for services that act on it (undefined with LADING_PIPELINE=off). */
+export function runningLedgerSide(): LedgerSide | undefined {
+  return ledgerSide;
+}
 
 export default cds.server;

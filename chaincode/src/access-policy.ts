@@ -23,10 +23,14 @@ export const FINANCE_MSP = 'FinanceMSP';
 
 export const RECORDING_GRANTS: Readonly<Record<string, readonly RecordingGrant[]>> = {
   [SHIPPER_MSP]: [
-    { eventType: 'SHIPMENT', eventTypeCodes: ['RECE', 'DRFT', 'ISSU', 'CONF', 'SUBM', 'REQS'], document: { except: 'CUS' } },
+    // VOID: the delivery was deleted in the shipper's ERP.
+    { eventType: 'SHIPMENT', eventTypeCodes: ['RECE', 'DRFT', 'ISSU', 'CONF', 'SUBM', 'REQS', 'VOID'], document: { except: 'CUS' } },
     // Filing a customs declaration; the decision on it is the broker's.
     { eventType: 'SHIPMENT', eventTypeCodes: ['RECE', 'DRFT', 'SUBM'], document: { only: 'CUS' } },
-    { eventType: 'EQUIPMENT', eventTypeCodes: ['STUF', 'GTOT', 'PICK'] },
+    // Loading at the shipper's own dock (SAP deadline 003) is the shipper's fact.
+    { eventType: 'EQUIPMENT', eventTypeCodes: ['STUF', 'GTOT', 'PICK', 'LOAD'] },
+    // The ERP plans when goods are to be discharged, gated in and delivered.
+    { eventType: 'EQUIPMENT', eventTypeCodes: ['DISC', 'GTIN', 'DROP'], classifiers: ['PLN', 'EST'] },
     // The shipper plans and estimates legs; only the carrier reports what actually happened.
     { eventType: 'TRANSPORT', eventTypeCodes: ['ARRI', 'DEPA'], classifiers: ['PLN', 'EST'] },
   ],

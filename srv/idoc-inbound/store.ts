@@ -137,6 +137,7 @@ async function insertNewEvents(events: ShipmentEvent[], idocId: string): Promise
       documentTypeCode: event.documentTypeCode,
       documentId: event.documentID,
       equipmentReference: event.equipmentReference,
+      emptyIndicatorCode: event.emptyIndicatorCode,
       description: event.description,
       payloadHash: event.payloadHash,
       sourceIdoc_ID: idocId,
@@ -192,7 +193,7 @@ export async function storeAccepted(accepted: AcceptedIdoc): Promise<StoredIdoc 
         eventDateTime: new Date(event.eventDateTime as string).toISOString(),
       })));
       await UPDATE.entity(Shipments).set({ status }).where({ ID: accepted.shipment.shipmentId });
-      await INSERT.into(Outbox).entries({ idoc_ID: id, topic: 'ledger.record', state: 'pending' });
+      await INSERT.into(Outbox).entries({ idoc_ID: id, shipmentId: accepted.shipment.shipmentId, topic: 'ledger.record', state: 'pending' });
       return { id, status: '64', statusText, newEventIds };
     });
   } catch (error) {
