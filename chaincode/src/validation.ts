@@ -72,7 +72,10 @@ function validateOptionalFields(value: JsonObject, fail: (field: string, rule: s
     const source = value.source;
     if (!isJsonObject(source)) return fail('source', 'must be an object {"idocType","docnum"} when given');
     if (typeof source.idocType !== 'string' || source.idocType.trim() === '') fail('source.idocType', 'must be a non-empty string');
-    if (typeof source.docnum !== 'string' || !/^\d{1,16}$/.test(source.docnum)) fail('source.docnum', 'must be the IDoc number: 1 to 16 digits');
+    // A file-port or test IDoc may lack a DOCNUM; when there is one it is SAP's 16-character number.
+    if (source.docnum !== undefined && (typeof source.docnum !== 'string' || !/^\d{1,16}$/.test(source.docnum))) {
+      fail('source.docnum', 'must be the IDoc number (1 to 16 digits) when given');
+    }
   }
 }
 

@@ -127,7 +127,7 @@ describe('devnet/shim runtime driving the shipment chaincode as a service', () =
   test('records a batch over two shipments, one head per shipment, and emits one event', async () => {
     const events = [
       shipmentEvent('EVT-A1', SHIPMENT_A),
-      shipmentEvent('EVT-B1', SHIPMENT_B),
+      shipmentEvent('EVT-B1', SHIPMENT_B, { source: { idocType: 'DELVRY07' } }),
       shipmentEvent('EVT-A2', SHIPMENT_A, { eventTypeCode: 'CONF', eventDateTime: '2026-11-25T09:00:00+01:00', carrierBookingReference: 'ABC123' }),
     ];
     const { result, json, simulator } = await record('ShipperMSP', events);
