@@ -1,7 +1,8 @@
 /**
  * Runs one devnet in its own Node process for the ledger tests (started by support.ts through
- * tsx). A separate process keeps devnet's module layout out of Jest's resolver, makes a devnet
- * restart a real restart, and lets each test file own a network on a free port.
+ * tsx). A separate process makes a devnet restart a real restart (nothing survives in memory),
+ * keeps the server off the test's event loop, so deadlines and delays behave as over a network,
+ * and lets each test file own a network on free ports.
  *
  * argv[2]: JSON options for startDevnet. Prints one line `DEVNET_READY <json>` when serving;
  * stops cleanly on SIGTERM or when its parent closes stdin.

@@ -3,9 +3,9 @@
  * (devnet-host.ts through tsx), and real Fabric Gateway connections to it through the connector.
  * Every test file starts its own devnet, so files never share ledger state or ports.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +22,7 @@ import { READY_PREFIX, type DevnetHostInfo } from './devnet-handshake';
 const ROOT = join(__dirname, '..', '..');
 const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const HOST_SCRIPT = join(__dirname, 'devnet-host.ts');
+const CHAINCODE_DIR = join(ROOT, 'chaincode');
 const START_TIMEOUT_MS = 45_000;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -69,6 +70,7 @@ export class Devnet {
   }
 
   static async #launch(dataDir: string, ownsDir: boolean): Promise<Devnet> {
+    await ensureChaincodeBuilt();
     const child = spawn(process.execPath, [TSX_CLI, HOST_SCRIPT, JSON.stringify({ port: 0, adminPort: 0, dir: dataDir })], {
       cwd: ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -135,6 +137,49 @@ export class Devnet {
     if (!response.ok) throw new Error(`devnet admin ${method} ${path} answered ${response.status}: ${text}`);
     return text === '' ? undefined : (JSON.parse(text) as unknown);
   }
+}
+
+/**
+ * devnet runs chaincode/dist (CaaS); build it with the project's own script when it is missing or
+ * older than its sources. A lock directory keeps parallel Jest workers from building at once.
+ */
+async function ensureChaincodeBuilt(): Promise<void> {
+  const lock = join(tmpdir(), `lading-chaincode-build-${sha256Hex(ROOT).slice(0, 12)}.lock`);
+  for (const giveUp = Date.now() + 120_000; Date.now() < giveUp; ) {
+    if (!(await chaincodeStale())) return;
+    try {
+      await mkdir(lock);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250)); // another worker is building
+      continue;
+    }
+    try {
+      if (await chaincodeStale()) await run('npm', ['run', '--silent', 'build:chaincode']);
+      return;
+    } finally {
+      await rmdir(lock);
+    }
+  }
+  throw new Error(`chaincode build lock ${lock} was not released; remove it if no build is running`);
+}
+
+async function chaincodeStale(): Promise<boolean> {
+  const built = await stat(join(CHAINCODE_DIR, 'dist', 'index.js')).catch(() => undefined);
+  if (built === undefined) return true;
+  const sources = await readdir(join(CHAINCODE_DIR, 'src'), { recursive: true });
+  for (const source of sources) {
+    if ((await stat(join(CHAINCODE_DIR, 'src', source))).mtimeMs > built.mtimeMs) return true;
+  }
+  return false;
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { cwd: ROOT }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${command} ${args.join(' ')} failed: ${err.message}\n${stdout}${stderr}`));
+      else resolve();
+    });
+  });
 }
 
 function waitForReady(child: ChildProcess): Promise<DevnetHostInfo> {
