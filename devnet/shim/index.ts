@@ -5,7 +5,7 @@
 export type { ChaincodeInvocation, ChaincodeResult, ChaincodeRuntime, KeyModification, RangePage, StateKV, TxSimulator } from './types';
 export { connectChaincode, type ConnectChaincodeOptions } from './runtime';
 export { launchChaincode, type ChaincodeExit, type LaunchChaincodeOptions, type LaunchedChaincode } from './launch';
-export { freeLocalAddress } from './free-address';
+export { freeLocalAddress } from './address';
 export {
   ChaincodeExecutionTimeoutError,
   ChaincodeInvocationRejectedError,

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
+import { waitUntilListening } from './address';
+import { type ChaincodeExit, isRunning, terminate, track } from './process-group';
+
+export type { ChaincodeExit };
 
 export interface LaunchChaincodeOptions {
   /**
@@ -27,11 +30,6 @@ export interface LaunchChaincodeOptions {
   logPrefix?: string;
 }
 
-export interface ChaincodeExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
 export interface LaunchedChaincode {
   readonly address: string;
   readonly chaincodeId: string;
@@ -42,9 +40,6 @@ export interface LaunchedChaincode {
   stop(graceMs?: number): Promise<ChaincodeExit>;
 }
 
-const POLL_INTERVAL_MS = 100;
-const launched = new Set<ChildProcess>();
-let exitHookInstalled = false;
 
 /**
  * Starts a chaincode-as-a-service process and resolves once it listens on `address`. The process
@@ -60,19 +55,7 @@ export async function launchChaincode(options: LaunchChaincodeOptions): Promise<
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: process.platform !== 'win32',
   });
-  installExitHook();
-  launched.add(child);
-
-  const exited = new Promise<ChaincodeExit>((resolve) => {
-    child.once('exit', (code, signal) => {
-      launched.delete(child);
-      resolve({ code, signal });
-    });
-    child.once('error', () => {
-      launched.delete(child);
-      resolve({ code: null, signal: null });
-    });
-  });
+  const exited = track(child);
   const recentLines = pipeLogs(child, options);
 
   let starting = true;
@@ -87,14 +70,14 @@ export async function launchChaincode(options: LaunchChaincodeOptions): Promise<
   failedToStart.catch(() => undefined);
 
   try {
-    await Promise.race([waitUntilListening(options.address, options.readyTimeoutMs ?? 30_000, () => !launched.has(child)), failedToStart]);
+    await Promise.race([waitUntilListening(options.address, options.readyTimeoutMs ?? 30_000, () => !isRunning(child)), failedToStart]);
   } catch (err) {
     await terminate(child, exited, 1000);
     throw err;
   } finally {
     starting = false;
   }
-  if (!launched.has(child)) throw new Error(`chaincode exited before listening on ${options.address}:\n${recentLines.join('\n')}`);
+  if (!isRunning(child)) throw new Error(`chaincode exited before listening on ${options.address}:\n${recentLines.join('\n')}`);
 
   return {
     address: options.address,
@@ -138,90 +121,4 @@ function pipeLogs(child: ChildProcess, options: LaunchChaincodeOptions): string[
     });
   }
   return recent;
-}
-
-async function waitUntilListening(address: string, timeoutMs: number, gone: () => boolean): Promise<void> {
-  const { host, port } = splitAddress(address);
-  const deadline = Date.now() + timeoutMs;
-  while (!(await canConnect(host, port))) {
-    if (gone()) return; // the exit is reported by the caller
-    if (Date.now() > deadline) throw new Error(`chaincode did not listen on ${address} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-  }
-}
-
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
-export function splitAddress(address: string): { host: string; port: number } {
-  const separator = address.lastIndexOf(':');
-  const port = Number(address.slice(separator + 1));
-  if (separator <= 0 || !Number.isInteger(port) || port <= 0) throw new Error(`chaincode address must be host:port, got "${address}"`);
-  const host = address.slice(0, separator).replace(/^\[(.*)\]$/, '$1');
-  // A server bound to all interfaces is reached on loopback.
-  return { host: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, port };
-}
-
-async function terminate(child: ChildProcess, exited: Promise<ChaincodeExit>, graceMs: number): Promise<ChaincodeExit> {
-  if (child.exitCode === null && child.signalCode === null) signal(child, 'SIGTERM');
-  const timer = setTimeout(() => signal(child, 'SIGKILL'), graceMs);
-  try {
-    const exit = await exited;
-    // The leader (npm, a shell) can exit before the server it started: wait for the whole group.
-    await groupGone(child, graceMs);
-    return exit;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function groupGone(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.pid === undefined || process.platform === 'win32') return;
-  const deadline = Date.now() + graceMs;
-  while (groupAlive(child.pid)) {
-    if (Date.now() > deadline) {
-      signal(child, 'SIGKILL');
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Signals the whole process group when there is one, so a wrapper's children go too. */
-function signal(child: ChildProcess, name: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    if (process.platform !== 'win32') process.kill(-child.pid, name);
-    else child.kill(name);
-  } catch {
-    // already gone
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of launched) signal(child, 'SIGKILL');
-  });
 }
