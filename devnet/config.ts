@@ -41,6 +41,8 @@ export interface DevnetOptions {
   collectionsPath?: string;
   /** The local MSP of the chaincode process (getMspID()). Default DEVNET_PEER_MSP or ShipperMSP. */
   peerMspId?: string;
+  /** CORE_CHAINCODE_LOGGING_LEVEL of a chaincode process devnet starts. Default DEVNET_CHAINCODE_LOG_LEVEL or `warning`. */
+  chaincodeLogLevel?: string;
   /** Faults active from the start. Default from DEVNET_FAULT_* variables. */
   faults?: FaultSettings;
   /** Where log lines go. Default: stderr with a `[devnet]` prefix. */
@@ -61,6 +63,7 @@ export interface ResolvedConfig {
   chaincode: ChaincodeSource | false;
   collectionsPath: string | undefined;
   peerMspId: string;
+  chaincodeLogLevel: string;
   faults: FaultSettings;
   log: (line: string) => void;
 }
@@ -134,6 +137,7 @@ export function optionsFromEnv(env: Env = process.env): DevnetOptions {
     chaincode: chaincodeSource(chaincodeAddress, env.DEVNET_CHAINCODE_ID, chaincodeCommand, chaincodeDir),
     collectionsPath: env.DEVNET_COLLECTIONS || undefined,
     peerMspId: env.DEVNET_PEER_MSP || undefined,
+    chaincodeLogLevel: env.DEVNET_CHAINCODE_LOG_LEVEL || undefined,
     faults: Object.keys(faults).length > 0 ? faults : undefined,
   });
 }
@@ -167,6 +171,7 @@ export function resolveConfig(options: DevnetOptions, env: Env = process.env): R
     chaincode,
     collectionsPath: merged.collectionsPath ?? defaultCollections,
     peerMspId: merged.peerMspId ?? 'ShipperMSP',
+    chaincodeLogLevel: merged.chaincodeLogLevel ?? 'warning',
     faults: merged.faults ?? {},
     log: merged.log ?? defaultLog,
   };

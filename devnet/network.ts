@@ -96,7 +96,7 @@ export async function runDevnet(config: ResolvedConfig): Promise<RunningDevnet> 
 
     let chaincode: StartedChaincode | undefined;
     if (config.chaincode !== false) {
-      chaincode = await startChaincode({ source: config.chaincode, name: config.chaincodeName, version: config.chaincodeVersion, peerMspId: config.peerMspId, log: config.log });
+      chaincode = await startChaincode({ source: config.chaincode, name: config.chaincodeName, version: config.chaincodeVersion, peerMspId: config.peerMspId, logLevel: config.chaincodeLogLevel, log: config.log });
       const started = chaincode;
       teardown.add(() => started.stop());
     }

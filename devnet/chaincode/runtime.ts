@@ -26,6 +26,7 @@ export interface StartChaincodeOptions {
   name: string;
   version: string;
   peerMspId: string;
+  logLevel: string;
   log: (line: string) => void;
 }
 
@@ -46,6 +47,7 @@ export async function startChaincode(options: StartChaincodeOptions): Promise<St
     address,
     chaincodeId,
     mspId: options.peerMspId,
+    env: { CORE_CHAINCODE_LOGGING_LEVEL: options.logLevel },
     log: (line) => options.log(`[chaincode] ${line}`),
   });
   let runtime: ChaincodeRuntime;

@@ -47,6 +47,8 @@ export interface BlockUpdate {
   privateData: Array<{ txNum: number; data: Uint8Array }>;
 }
 
+const TRANSIENT_RETENTION_MS = 24 * 3600 * 1000;
+
 function version(row: Row): Version {
   return { blockNum: asNumber(row.block), txNum: asNumber(row.txnum) };
 }
@@ -86,6 +88,8 @@ export class StateDb {
     const addBlock = db.prepare('INSERT INTO blocks (number, header_hash, tx_count, valid_count) VALUES (?, ?, ?, ?)');
     const addPvt = db.prepare('INSERT OR REPLACE INTO pvtdata (block, txnum, data) VALUES (?, ?, ?)');
     const dropTransient = db.prepare('DELETE FROM transient WHERE tx_id = ?');
+    // Private data of proposals never submitted: Fabric's transient store purges it after a while too.
+    const purgeTransient = db.prepare('DELETE FROM transient WHERE created_ms < ?');
 
     this.#apply = db.transaction((update: BlockUpdate) => {
       for (const w of update.writes) {
@@ -101,6 +105,7 @@ export class StateDb {
         dropTransient.run(tx.txId);
       }
       for (const pvt of update.privateData) addPvt.run(update.blockNum, pvt.txNum, Buffer.from(pvt.data));
+      purgeTransient.run(Date.now() - TRANSIENT_RETENTION_MS);
       const valid = update.txs.filter((tx) => tx.code === 0).length;
       addBlock.run(update.blockNum, update.headerHash, update.txs.length, valid);
     });
