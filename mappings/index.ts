@@ -16,7 +16,7 @@ export { readControlRecord } from './idoc/control-record';
 export type { ControlRecord } from './idoc/control-record';
 export type { Segment } from './idoc/segment';
 export { contentHashOf, sha256Hex } from './idoc/content-hash';
-export type { ShipmentEvent, EventType, EventClassifierCode } from './events/shipment-event';
+export type { ShipmentEvent, EventType, EventClassifierCode, DocumentTypeCode } from './events/shipment-event';
 export { eventIdOf, statusAfter } from './events/shipment-event';
 export type * from './delivery/delivery-record';
 

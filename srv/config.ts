@@ -32,6 +32,8 @@ export interface PipelineConfig {
   lingerMs: number;
   /** Lock on a job in work, ms; a killed worker's jobs are taken over after it (LEDGER_LOCK_MS, default 30000). */
   lockDurationMs: number;
+  /** After how long an unconfirmed outbox row is queued again, ms (LEDGER_REDRIVE_AFTER_MS, default 15000). */
+  redriveAfterMs: number;
 }
 
 export interface LedgerConfig {
@@ -98,6 +100,7 @@ export function readConfig(env: Environment = process.env): LadingConfig {
       maxBatch: positiveInteger(env, 'LEDGER_BATCH_MAX', 100),
       lingerMs: positiveInteger(env, 'LEDGER_BATCH_LINGER_MS', 20),
       lockDurationMs: positiveInteger(env, 'LEDGER_LOCK_MS', 30_000),
+      redriveAfterMs: positiveInteger(env, 'LEDGER_REDRIVE_AFTER_MS', 15_000),
     },
     ledger: {
       fabricConfigured: Boolean(env.FABRIC_PEER_ENDPOINT?.trim()),

@@ -12,7 +12,8 @@ export type DocumentTypeCode = 'CBR' | 'BKG' | 'SHI' | 'SRM' | 'TRD' | 'ARN' | '
 /** Where the SAP document came from (IDoc type and number), kept for tracing back. */
 export interface EventSource {
   idocType: string;
-  docnum: string;
+  /** Absent when the IDoc came without DOCNUM (some middleware strips it). */
+  docnum?: string;
 }
 
 export interface EventLocation {

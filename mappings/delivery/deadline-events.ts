@@ -1,10 +1,10 @@
-import type { EventType } from '../events/shipment-event';
+import type { DocumentTypeCode, EventType } from '../events/shipment-event';
 
 /** What a DELVRY date means as a DCSA event. */
 export interface EventMeaning {
   eventType: EventType;
   eventTypeCode: string;
-  documentTypeCode?: string;
+  documentTypeCode?: DocumentTypeCode;
   description: string;
   /** Where it happens: at the ship-from side or at the ship-to party. */
   at?: 'ship-from' | 'ship-to';

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 /** DCSA Track & Trace 2.2 event classes and classifiers. */
 export type EventType = 'SHIPMENT' | 'TRANSPORT' | 'EQUIPMENT';
 export type EventClassifierCode = 'ACT' | 'PLN' | 'EST';
+/** DCSA document type codes: booking, shipping instruction, transport document, customs, ... */
+export type DocumentTypeCode = 'CBR' | 'BKG' | 'SHI' | 'SRM' | 'TRD' | 'ARN' | 'VGM' | 'CAS' | 'CUS' | 'DGD' | 'OOG';
 
 /**
  * Lading's canonical shipment event: DCSA Track & Trace names, so that GS1 EPCIS export is a map.
@@ -18,7 +20,7 @@ export interface ShipmentEvent {
   /** ISO-8601 instant in UTC. */
   eventDateTime: string;
   location?: string;
-  documentTypeCode?: string;
+  documentTypeCode?: DocumentTypeCode;
   documentID?: string;
   equipmentReference?: string;
   emptyIndicatorCode?: 'EMPTY' | 'LADEN';

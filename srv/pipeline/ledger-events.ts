@@ -10,7 +10,7 @@ export async function ledgerEventsOf(idocIds: readonly string[]): Promise<Map<st
   const byIdoc = new Map<string, LedgerEvent[]>(idocIds.map((id) => [id, []]));
   if (idocIds.length === 0) return byIdoc;
   const idocs = await SELECT.from(InboundIdocs).columns('ID', 'idocType', 'docnum').where({ ID: { in: [...idocIds] } });
-  const sourceOf = new Map(idocs.map((idoc) => [idoc.ID as string, { idocType: idoc.idocType ?? '', docnum: idoc.docnum ?? '' }]));
+  const sourceOf = new Map(idocs.map((idoc) => [idoc.ID as string, idoc.docnum ? { idocType: idoc.idocType ?? '', docnum: idoc.docnum } : { idocType: idoc.idocType ?? '' }]));
   const rows = await SELECT.from(ShipmentEvents).where({ sourceIdoc_ID: { in: [...idocIds] } }).orderBy('eventDateTime', 'eventId');
   for (const row of rows) {
     const idocId = row.sourceIdoc_ID as string;

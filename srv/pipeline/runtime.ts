@@ -53,6 +53,7 @@ export async function startLedgerSide(config: LadingConfig): Promise<LedgerSide>
       connection: { host: redis.host, port: redis.port, maxRetriesPerRequest: null },
       prefix: settings.queuePrefix, ledger, mspId: fabricConfig.mspId, partitions: settings.partitions,
       maxBatch: settings.maxBatch, lingerMs: settings.lingerMs, lockDurationMs: settings.lockDurationMs,
+      relay: { redriveAfterMs: settings.redriveAfterMs },
     }).start();
     opened.push(() => pipeline.stop());
     log.info(`pipeline: ${settings.partitions} ledger-submit partitions, batches of up to ${settings.maxBatch} IDocs`);

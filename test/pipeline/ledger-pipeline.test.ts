@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { freePort, redisAnswers } from '../../connectors/queue';
+import { mapIdoc, readControlRecord, readIdocXml } from '../../mappings';
+import { connectAs, Devnet, type OrgClient } from '../ledger/support';
+import { fixture, startLading } from '../support/lading';
+
+/**
+ * The ERP → ledger pipeline end to end: IDocs over HTTP into Lading (in-process, its pipeline on),
+ * a real Redis of the test's own (so FLUSHALL harms nobody), devnet in its own process, and the
+ * ledger read back through the real gateway client as the shipper organisation.
+ */
+
+let devnet: Devnet;
+let redisServer: ChildProcess;
+let redisPort: number;
+let shipper: OrgClient;
+
+beforeAll(async () => {
+  devnet = await Devnet.start();
+  redisPort = await freePort();
+  redisServer = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !(await redisAnswers('127.0.0.1', redisPort)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  const orgDir = join(devnet.dir, 'orgs', 'ShipperMSP');
+  Object.assign(process.env, {
+    LADING_PIPELINE: 'on',
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+    FABRIC_PEER_ENDPOINT: devnet.address,
+    FABRIC_MSP_ID: 'ShipperMSP',
+    FABRIC_CERT_PATH: join(orgDir, 'cert.pem'),
+    FABRIC_KEY_PATH: join(orgDir, 'key.pem'),
+    LEDGER_REDRIVE_AFTER_MS: '1500',
+    LEDGER_PARTITIONS: '4',
+  });
+  shipper = await connectAs(devnet, 'ShipperMSP');
+}, 120_000);
+
+const lading = startLading();
+
+afterAll(async () => {
+  shipper?.close();
+  await devnet?.dispose();
+  redisServer?.kill('SIGTERM');
+  for (const name of ['LADING_PIPELINE', 'REDIS_URL', 'QUEUE_PREFIX', 'FABRIC_PEER_ENDPOINT', 'FABRIC_MSP_ID', 'FABRIC_CERT_PATH', 'FABRIC_KEY_PATH']) delete process.env[name];
+});
+
+interface IdocRow {
+  ID: string;
+  docnum: string;
+  status: string;
+  statusText: string;
+}
+
+interface EventRow {
+  eventId: string;
+  ledgerTxId: string | null;
+  ledgerBlock: number | null;
+}
+
+async function idocsByDocnum(docnums: string[]): Promise<IdocRow[]> {
+  const filter = docnums.map((docnum) => `docnum eq '${docnum}'`).join(' or ');
+  const answer = await lading.odata<{ value: IdocRow[] }>(`InboundIdocs?$filter=${filter}&$select=ID,docnum,status,statusText`);
+  return answer.data.value;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function waitForStatus(docnums: string[], status: string, timeoutMs?: number): Promise<IdocRow[]> {
+  return waitFor(`IDocs ${docnums.join(', ')} to reach status ${status}`, async () => {
+    const rows = await idocsByDocnum(docnums);
+    return rows.length === docnums.length && rows.every((row) => row.status === status) ? rows : undefined;
+  }, timeoutMs);
+}
+
+async function eventsOf(shipmentId: string): Promise<EventRow[]> {
+  const answer = await lading.odata<{ value: EventRow[] }>(`ShipmentEvents?$filter=shipment_ID eq '${shipmentId}'&$select=eventId,ledgerTxId,ledgerBlock`);
+  return answer.data.value;
+}
+
+/** A copy of the 3-item DESADV under another delivery and IDoc number. */
+function delivery(deliveryNumber: string, docnum: string): string {
+  return fixture('delvry/delvry07-desadv-3-items.xml').replace(/0080004242/g, deliveryNumber).replace(/0000000001004242/g, docnum);
+}
+
+describe('ERP → ledger pipeline', () => {
+  it('records every event of accepted IDocs on the ledger once and posts the IDocs (53)', async () => {
+    const answer = await lading.postIdoc(fixture('delvry/packet-two-idocs.xml'));
+    expect(answer.status).toBe(200);
+    const posted = await waitForStatus(['0000000002000001', '0000000002000002'], '53');
+    for (const idoc of posted) expect(idoc.statusText).toMatch(/^Posted on the ledger: block \d+, transaction [0-9a-f]{64}$/);
+
+    for (const shipmentId of ['ERPCLNT200/0080010001', 'ERPCLNT200/0080010002']) {
+      const head = await shipper.ledger.getShipment(shipmentId);
+      const local = await eventsOf(shipmentId);
+      expect([...head.events].sort()).toEqual(local.map((event) => event.eventId).sort());
+      expect(local.every((event) => event.ledgerTxId !== null && event.ledgerBlock !== null)).toBe(true);
+    }
+    const recorded = await shipper.ledger.getEvent((await eventsOf('ERPCLNT200/0080010001'))[0]?.eventId as string);
+    expect(recorded.recordedBy).toBe('ShipperMSP');
+    expect(recorded.event.source).toEqual({ idocType: 'DELVRY05', docnum: expect.stringMatching(/^000000000200000[12]$/) });
+  });
+
+  it('records nothing twice when SAP resends', async () => {
+    const xml = delivery('0080020001', '0000000003000001');
+    expect((await lading.postIdoc(xml)).status).toBe(200);
+    await waitForStatus(['0000000003000001'], '53');
+    const before = await devnet.transactionCounts();
+    const again = await lading.postIdoc(xml);
+    expect(again.data.idocs?.[0]?.outcome).toBe('duplicate');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await devnet.transactionCounts()).toEqual(before);
+    const head = await shipper.ledger.getShipment('S4HCLNT100/0080020001');
+    expect(head.events).toHaveLength(4);
+  });
+
+  it('gets through failed endorsements and MVCC conflicts with every event recorded once', async () => {
+    await devnet.injectFaults({ failEndorsements: 2, mvccConflicts: 2 });
+    const docnums = ['0000000004000001', '0000000004000002', '0000000004000003'];
+    for (const [index, docnum] of docnums.entries()) {
+      expect((await lading.postIdoc(delivery(`00800300${index}1`, docnum))).status).toBe(200);
+    }
+    await waitForStatus(docnums, '53', 60_000);
+    for (const index of docnums.keys()) {
+      const head = await shipper.ledger.getShipment(`S4HCLNT100/00800300${index}1`);
+      expect(head.events).toHaveLength(4);
+      expect(new Set(head.events).size).toBe(4);
+    }
+    await devnet.clearFaults();
+  });
+
+  it('re-drives from the database what Redis forgot', async () => {
+    const redis = new Redis({ host: '127.0.0.1', port: redisPort, maxRetriesPerRequest: null });
+    try {
+      // Make the ledger refuse connections, so the IDoc is queued but not yet confirmed, then lose Redis.
+      await devnet.injectFaults({ refuseSeconds: 2 });
+      expect((await lading.postIdoc(delivery('0080040001', '0000000005000001'))).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await redis.flushall();
+      await waitForStatus(['0000000005000001'], '53', 60_000);
+      const head = await shipper.ledger.getShipment('S4HCLNT100/0080040001');
+      expect(head.events).toHaveLength(4);
+    } finally {
+      redis.disconnect();
+      await devnet.clearFaults();
+    }
+  });
+
+  it('dead-letters an IDoc the ledger refuses, with the reason, and keeps the others going', async () => {
+    // Another party already recorded a different fact under the id Lading derives for this IDoc's receipt event.
+    const xml = delivery('0080050001', '0000000006000001');
+    const [idoc] = readIdocXml(xml).idocs;
+    const mapped = mapIdoc(readControlRecord(idoc?.control), idoc?.segments ?? [], { payloadHash: 'a'.repeat(64), receivedAt: new Date().toISOString() });
+    const receipt = mapped.events[0];
+    if (!receipt) throw new Error('the fixture maps to no event');
+    await shipper.ledger.recordEvents([{ ...receipt, payloadHash: 'b'.repeat(64), source: { idocType: 'DELVRY07', docnum: '0000000000000001' } }]);
+
+    expect((await lading.postIdoc(xml)).status).toBe(200);
+    expect((await lading.postIdoc(delivery('0080050002', '0000000006000002'))).status).toBe(200);
+    const [failed] = await waitForStatus(['0000000006000001'], '51');
+    expect(failed?.statusText).toContain('The ledger refused the events of this IDoc');
+    expect(failed?.statusText).toContain(receipt.eventId);
+    await waitForStatus(['0000000006000002'], '53');
+  });
+});
