@@ -2,7 +2,7 @@
  * The one place that opens a connection to a Fabric Gateway: gRPC client, signing identity,
  * gateway, network and contract. Everything else receives a LedgerConnection.
  */
-import { createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -15,7 +15,7 @@ import {
   type Network,
   type Signer,
 } from '@hyperledger/fabric-gateway';
-import type { FabricConfig } from './config';
+import { FabricConfigError, type FabricConfig } from './config';
 
 export interface LedgerConnection {
   readonly config: FabricConfig;
@@ -42,7 +42,10 @@ const KEEPALIVE_OPTIONS: grpc.ChannelOptions = {
   'grpc.http2.max_pings_without_data': 0,
 };
 
-/** Opens a connection. No RPC is made yet: an unreachable peer shows on the first call. */
+/**
+ * Opens a connection. Rejects with FabricConfigError when the certificate and key do not belong
+ * together. No RPC is made yet: an unreachable peer shows on the first call.
+ */
 export async function connectLedger(config: FabricConfig): Promise<LedgerConnection> {
   const [certificate, keyPem, tlsCa] = await Promise.all([
     readFile(config.certPath),
@@ -50,7 +53,7 @@ export async function connectLedger(config: FabricConfig): Promise<LedgerConnect
     config.tlsCaCertPath === undefined ? Promise.resolve(undefined) : readFile(config.tlsCaCertPath),
   ]);
   const identity: Identity = { mspId: config.mspId, credentials: certificate };
-  const sign = signers.newPrivateKeySigner(createPrivateKey(keyPem));
+  const sign = signers.newPrivateKeySigner(matchingPrivateKey(certificate, keyPem));
 
   const client = newGrpcClient(config, tlsCa);
   const gateway = connect({
@@ -81,6 +84,29 @@ export async function connectLedger(config: FabricConfig): Promise<LedgerConnect
       client.close();
     },
   };
+}
+
+/**
+ * The private key, checked against the certificate now: a mismatch would otherwise only show as
+ * signature failures on the first transaction, far from its cause.
+ */
+function matchingPrivateKey(certificatePem: Buffer, keyPem: Buffer): KeyObject {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(certificatePem);
+  } catch {
+    throw new FabricConfigError('FABRIC_CERT_PATH', 'is not a PEM X.509 certificate');
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(keyPem);
+  } catch {
+    throw new FabricConfigError('FABRIC_KEY_PATH', 'is not a readable PEM private key');
+  }
+  if (!certificate.checkPrivateKey(key)) {
+    throw new FabricConfigError('FABRIC_KEY_PATH', 'does not belong to the certificate in FABRIC_CERT_PATH');
+  }
+  return key;
 }
 
 function newGrpcClient(config: FabricConfig, tlsCa: Buffer | undefined): grpc.Client {

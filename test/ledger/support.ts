@@ -37,17 +37,26 @@ export interface DevnetFaults {
   refuseSeconds?: number;
 }
 
+export interface DevnetStartOptions {
+  /** Data dir to use (kept afterwards); default: a new temp dir, removed by dispose(). */
+  dir?: string;
+  /** PEM server certificate and key: devnet then serves gRPC over TLS only. */
+  tls?: { certPath: string; keyPath: string };
+}
+
 /** One running devnet process. `dir` outlives restarts; `dispose()` removes it. */
 export class Devnet {
   readonly info: DevnetHostInfo;
   readonly #child: ChildProcess;
   readonly #ownsDir: boolean;
+  readonly #options: DevnetStartOptions;
   #stopped = false;
 
-  private constructor(info: DevnetHostInfo, child: ChildProcess, ownsDir: boolean) {
+  private constructor(info: DevnetHostInfo, child: ChildProcess, ownsDir: boolean, options: DevnetStartOptions) {
     this.info = info;
     this.#child = child;
     this.#ownsDir = ownsDir;
+    this.#options = options;
   }
 
   get address(): string {
@@ -63,25 +72,28 @@ export class Devnet {
     return this.info.dir;
   }
 
-  /** Starts devnet on a free port in a new temp dir (or in `dir`, to reopen an existing ledger). */
-  static async start(dir?: string): Promise<Devnet> {
-    if (dir !== undefined) return Devnet.#launch(dir, false);
-    return Devnet.#launch(await mkdtemp(join(tmpdir(), 'lading-devnet-')), true);
+  /**
+   * Starts devnet on free ports in a new temp dir (or in `dir`, to reopen an existing ledger),
+   * serving TLS with the given server certificate when `tls` is set.
+   */
+  static async start(options: DevnetStartOptions = {}): Promise<Devnet> {
+    if (options.dir !== undefined) return Devnet.#launch({ ...options, dir: options.dir }, false);
+    return Devnet.#launch({ ...options, dir: await mkdtemp(join(tmpdir(), 'lading-devnet-')) }, true);
   }
 
-  static async #launch(dataDir: string, ownsDir: boolean): Promise<Devnet> {
+  static async #launch(options: DevnetStartOptions & { dir: string }, ownsDir: boolean): Promise<Devnet> {
     await ensureChaincodeBuilt();
-    const child = spawn(process.execPath, [TSX_CLI, HOST_SCRIPT, JSON.stringify({ port: 0, adminPort: 0, dir: dataDir })], {
+    const child = spawn(process.execPath, [TSX_CLI, HOST_SCRIPT, JSON.stringify({ port: 0, adminPort: 0, ...options })], {
       cwd: ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'test' },
     });
     try {
       const info = await waitForReady(child);
-      return new Devnet(info, child, ownsDir);
+      return new Devnet(info, child, ownsDir, options);
     } catch (err) {
       child.kill('SIGKILL');
-      if (ownsDir) await rm(dataDir, { recursive: true, force: true });
+      if (ownsDir) await rm(options.dir, { recursive: true, force: true });
       throw err;
     }
   }
@@ -96,7 +108,7 @@ export class Devnet {
   /** Stops this devnet and starts a new process on the same data dir (the port may change). */
   async restart(): Promise<Devnet> {
     await this.stop();
-    return Devnet.#launch(this.dir, this.#ownsDir);
+    return Devnet.#launch({ ...this.#options, dir: this.dir }, this.#ownsDir);
   }
 
   /** Stops and, when this object created it, removes the data dir. */
