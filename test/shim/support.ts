@@ -83,6 +83,25 @@ export class MapSimulator implements TxSimulator {
   }
 }
 
+/** Order of the P-256 group: Fabric accepts only signatures with s in the lower half. */
+const P256_N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+
+/** ECDSA over SHA-256 as Fabric clients sign: DER-encoded, s normalised to the lower half. */
+function signLowS(data: Uint8Array, privateKey: KeyObject): Buffer {
+  const raw = sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  const r = BigInt(`0x${raw.subarray(0, 32).toString('hex')}`);
+  let s = BigInt(`0x${raw.subarray(32).toString('hex')}`);
+  if (s > P256_N / 2n) s = P256_N - s;
+  const integer = (value: bigint): Buffer => {
+    let bytes = Buffer.from(value.toString(16).padStart(64, '0'), 'hex');
+    while (bytes.length > 1 && bytes[0] === 0 && bytes[1]! < 0x80) bytes = bytes.subarray(1);
+    if (bytes[0]! >= 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
+    return Buffer.concat([Buffer.from([0x02, bytes.length]), bytes]);
+  };
+  const body = Buffer.concat([integer(r), integer(s)]);
+  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+}
+
 export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
@@ -159,7 +178,7 @@ export function newProposal(identity: Identity, target: { channel: string; chain
   const proposalBytes = proposal.serializeBinary();
   const signed = new peer.SignedProposal();
   signed.setProposalBytes(proposalBytes);
-  signed.setSignature(sign('sha256', proposalBytes, identity.privateKey));
+  signed.setSignature(signLowS(proposalBytes, identity.privateKey));
   return { txId, signedProposal: Buffer.from(signed.serializeBinary()) };
 }
 
