@@ -10,7 +10,7 @@ import { IdentityError, type MspRegistry } from '../identity/msp';
 import { GatewayRpcError } from '../protocol/errors';
 import type { Ledger } from '../ledger/ledger';
 import { chaincodeEventsOf } from './blockevents';
-import { callSignal, REFUSED_MESSAGE } from './gateway';
+import { callSignal, REFUSED_MESSAGE } from './rpc';
 import type { StreamRegistry } from './streams';
 
 type Content = 'block' | 'filtered' | 'private';

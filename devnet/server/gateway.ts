@@ -3,19 +3,20 @@
  * status codes and error details (internal/pkg/gateway), so the fabric-gateway client raises
  * its EndorseError / SubmitError / CommitStatusError / CommitError as against a real peer.
  */
-import { status, type handleServerStreamingCall, type handleUnaryCall, type ServerUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
-import { gateway, peer, type orderer } from '@hyperledger/fabric-protos';
+import { status } from '@grpc/grpc-js';
+import { gateway, peer } from '@hyperledger/fabric-protos';
 import type { Faults } from '../admin/faults';
 import { IdentityError, type MspRegistry } from '../identity/msp';
 import { parseEnvelope, EnvelopeFormatError } from '../protocol/envelope';
-import { GatewayRpcError, toRpcError } from '../protocol/errors';
+import { GatewayRpcError } from '../protocol/errors';
 import { prepareTransaction, type Endorser } from '../protocol/prepare';
 import { ProposalFormatError, ProposalValidationError, unpackProposal } from '../protocol/proposal';
 import { checkSignature } from '../identity/ecdsa';
 import type { Ledger } from '../ledger/ledger';
 import type { Orderer } from '../ledger/orderer';
-import { chaincodeEventsOf } from './blockevents';
+import { chaincodeEventsHandler } from './chaincodeevents';
 import { ChaincodeFailure, PeerFailure, type ProposalProcessor } from './endorser';
+import { callSignal, checkSignedRequest, unary } from './rpc';
 import type { StreamRegistry } from './streams';
 
 export interface GatewayServiceOptions {
@@ -36,34 +37,6 @@ export interface GatewayServiceOptions {
 }
 
 export type GatewayHandlers = gateway.IGatewayServer;
-
-export const REFUSED_MESSAGE = 'connection refused by devnet fault injection';
-
-/** Wraps a unary handler: refusal fault, error conversion, one place for the callback. */
-function unary<Req, Res>(
-  options: Pick<GatewayServiceOptions, 'faults' | 'shutdown'>,
-  fallback: status,
-  run: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
-): handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    if (options.faults.refusing()) {
-      callback(new GatewayRpcError(status.UNAVAILABLE, REFUSED_MESSAGE));
-      return;
-    }
-    run(call.request, call).then(
-      (response) => callback(null, response),
-      (err: unknown) =>
-        callback(options.shutdown.aborted && !(err instanceof GatewayRpcError) ? new GatewayRpcError(status.UNAVAILABLE, 'devnet is shutting down') : toRpcError(err, fallback)),
-    );
-  };
-}
-
-/** An AbortSignal that fires when the client cancels the call or devnet shuts down. */
-export function callSignal(call: { on(event: 'cancelled', listener: () => void): unknown }, shutdown: AbortSignal): AbortSignal {
-  const controller = new AbortController();
-  call.on('cancelled', () => controller.abort(new Error('call cancelled')));
-  return AbortSignal.any([controller.signal, shutdown]);
-}
 
 export function gatewayHandlers(options: GatewayServiceOptions): GatewayHandlers {
   const { faults, processor, channelId, msps, ledger } = options;
@@ -189,92 +162,7 @@ export function gatewayHandlers(options: GatewayServiceOptions): GatewayHandlers
     return response;
   });
 
-  const chaincodeEvents: handleServerStreamingCall<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse> = (call) => {
-    if (faults.refusing()) {
-      call.emit('error', new GatewayRpcError(status.UNAVAILABLE, REFUSED_MESSAGE));
-      return;
-    }
-    streamChaincodeEvents(options, call).catch((err: unknown) => call.emit('error', toRpcError(err, status.ABORTED)));
-  };
+  const chaincodeEvents = chaincodeEventsHandler(options);
 
   return { evaluate, endorse, submit, commitStatus, chaincodeEvents };
-}
-
-/** Fabric's SignedData check behind the gateway ACLs; failures are PERMISSION_DENIED. */
-export function checkSignedRequest(msps: MspRegistry, identity: Uint8Array, data: Uint8Array, signature: Uint8Array): void {
-  try {
-    msps.verifySignedData(identity, data, signature);
-  } catch (err) {
-    if (err instanceof IdentityError) throw new GatewayRpcError(status.PERMISSION_DENIED, `failed evaluating policy on signed data during check policy [/Channel/Application/Readers]: ${err.message}`);
-    throw err;
-  }
-}
-
-function startBlock(ledger: Ledger, request: gateway.ChaincodeEventsRequest): number {
-  const after = request.getAfterTransactionId();
-  if (after) {
-    const found = ledger.txStatus(after);
-    if (found) return found.blockNum;
-  }
-  const position: orderer.SeekPosition | undefined = request.getStartPosition();
-  if (position?.hasSpecified()) return position.getSpecified()?.getNumber() ?? 0;
-  if (position?.hasOldest()) return 0;
-  if (position && !position.hasNextCommit() && !position.hasNewest() && position.getTypeCase() !== 0) {
-    throw new GatewayRpcError(status.INVALID_ARGUMENT, `invalid start position type: ${position.getTypeCase()}`);
-  }
-  return ledger.height;
-}
-
-async function streamChaincodeEvents(
-  options: GatewayServiceOptions,
-  call: ServerWritableStream<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse>,
-): Promise<void> {
-  const signed = call.request;
-  const requestBytes = signed.getRequest_asU8();
-  if (requestBytes.length === 0) throw new GatewayRpcError(status.INVALID_ARGUMENT, 'a chaincode events request is required');
-  let request: gateway.ChaincodeEventsRequest;
-  try {
-    request = gateway.ChaincodeEventsRequest.deserializeBinary(requestBytes);
-  } catch (err) {
-    throw new GatewayRpcError(status.INVALID_ARGUMENT, `invalid chaincode events request: ${String(err)}`);
-  }
-  checkSignedRequest(options.msps, request.getIdentity_asU8(), requestBytes, signed.getSignature_asU8());
-  if (request.getChannelId() !== options.channelId) throw new GatewayRpcError(status.NOT_FOUND, `channel '${request.getChannelId()}' not found`);
-
-  const dropped = new AbortController();
-  const signal = AbortSignal.any([callSignal(call, options.shutdown), dropped.signal]);
-  const unregister = options.streams.add((error) => {
-    dropped.abort(error);
-    call.emit('error', error);
-  });
-  const chaincodeId = request.getChaincodeId();
-  // With after_transaction_id, events are skipped up to and including that transaction.
-  let skipUntil = request.getAfterTransactionId() || undefined;
-  if (skipUntil && !options.ledger.txStatus(skipUntil)) skipUntil = undefined;
-
-  try {
-    for (let blockNum = startBlock(options.ledger, request); !signal.aborted; blockNum++) {
-      const block = await options.ledger.waitForBlock(blockNum, signal);
-      const events: peer.ChaincodeEvent[] = [];
-      for (const tx of chaincodeEventsOf(block)) {
-        if (skipUntil) {
-          if (tx.txId === skipUntil) skipUntil = undefined;
-          continue;
-        }
-        if (tx.valid && tx.event && tx.event.getChaincodeId() === chaincodeId) events.push(tx.event);
-      }
-      if (events.length === 0) continue;
-      const response = new gateway.ChaincodeEventsResponse();
-      response.setBlockNumber(blockNum);
-      response.setEventsList(events);
-      if (!call.write(response)) await new Promise<void>((resolve) => call.once('drain', resolve));
-    }
-  } catch (err) {
-    if (dropped.signal.aborted) return; // already ended with the fault's status
-    if (signal.aborted && !options.shutdown.aborted) return; // client went away
-    if (options.shutdown.aborted) throw new GatewayRpcError(status.UNAVAILABLE, 'devnet is shutting down');
-    throw err;
-  } finally {
-    unregister();
-  }
 }

@@ -87,6 +87,15 @@ describe('one devnet', () => {
     expect(utf8(await contract(carrier).evaluateTransaction('get', key))).toBe('1');
   });
 
+  test('a key added inside a range read after endorsement makes the transaction PHANTOM_READ_CONFLICT', async () => {
+    const prefix = unique('ph');
+    await contract(carrier).submitTransaction('put', `${prefix}-a`, '1');
+    const scan = await contract(carrier).newProposal('range', { arguments: [`${prefix}-a`, `${prefix}-z`] }).endorse();
+    await contract(carrier).submitTransaction('put', `${prefix}-m`, 'phantom');
+    const status = await (await scan.submit()).getStatus();
+    expect(status.code).toBe(peer.TxValidationCode.PHANTOM_READ_CONFLICT);
+  });
+
   test('resubmitting the same signed bytes is recorded as DUPLICATE_TXID; the status stays the original, as in Fabric', async () => {
     const transaction = await contract(carrier).newProposal('put', { arguments: [unique('dup'), 'once'] }).endorse();
     const original = await (await transaction.submit()).getStatus();

@@ -1,0 +1,46 @@
+/**
+ * What every devnet RPC handler shares: the refusal fault, conversion of thrown errors into
+ * gateway errors, cancellation signals, and Fabric's signed-request check.
+ */
+import { status, type handleUnaryCall, type ServerUnaryCall } from '@grpc/grpc-js';
+import type { Faults } from '../admin/faults';
+import { IdentityError, type MspRegistry } from '../identity/msp';
+import { GatewayRpcError, toRpcError } from '../protocol/errors';
+
+export const REFUSED_MESSAGE = 'connection refused by devnet fault injection';
+
+/** Wraps a unary handler: refusal fault, error conversion, one place for the callback. */
+export function unary<Req, Res>(
+  options: { faults: Faults; shutdown: AbortSignal },
+  fallback: status,
+  run: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
+): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    if (options.faults.refusing()) {
+      callback(new GatewayRpcError(status.UNAVAILABLE, REFUSED_MESSAGE));
+      return;
+    }
+    run(call.request, call).then(
+      (response) => callback(null, response),
+      (err: unknown) =>
+        callback(options.shutdown.aborted && !(err instanceof GatewayRpcError) ? new GatewayRpcError(status.UNAVAILABLE, 'devnet is shutting down') : toRpcError(err, fallback)),
+    );
+  };
+}
+
+/** An AbortSignal that fires when the client cancels the call or devnet shuts down. */
+export function callSignal(call: { on(event: 'cancelled', listener: () => void): unknown }, shutdown: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  call.on('cancelled', () => controller.abort(new Error('call cancelled')));
+  return AbortSignal.any([controller.signal, shutdown]);
+}
+
+/** Fabric's SignedData check behind the gateway ACLs; failures are PERMISSION_DENIED. */
+export function checkSignedRequest(msps: MspRegistry, identity: Uint8Array, data: Uint8Array, signature: Uint8Array): void {
+  try {
+    msps.verifySignedData(identity, data, signature);
+  } catch (err) {
+    if (err instanceof IdentityError) throw new GatewayRpcError(status.PERMISSION_DENIED, `failed evaluating policy on signed data during check policy [/Channel/Application/Readers]: ${err.message}`);
+    throw err;
+  }
+}
