@@ -147,6 +147,7 @@ export async function runDevnet(config: ResolvedConfig): Promise<RunningDevnet> 
         height: ledger.height,
         transactions: ledger.state.countTransactions(),
         openStreams: streams.size,
+        chaincodePid: chaincode?.pid() ?? null,
         faults: faults.status(),
       });
       admin = await startAdminServer({ faults, status, dropStreams }, config.adminPort);

@@ -1,6 +1,6 @@
 /**
  * The admin HTTP API (JSON in and out) for fault injection and status, on 127.0.0.1 only:
- *   GET    /status               height, transaction counts, pending faults, open streams
+ *   GET    /status               height, transaction counts, pending faults, open streams, chaincode pid
  *   GET    /faults               pending faults
  *   POST   /faults               {failEndorsements?, mvccConflicts?, commitDelayMs?, refuseSeconds?, dropStreams?}
  *   POST   /faults/drop-streams  end every open event stream now (UNAVAILABLE)
@@ -16,6 +16,8 @@ export interface AdminStatus {
   height: number;
   transactions: { total: number; valid: number };
   openStreams: number;
+  /** Process id of the chaincode process devnet started (null when dialled or in-process). */
+  chaincodePid: number | null;
   faults: FaultStatus;
 }
 

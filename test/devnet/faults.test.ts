@@ -95,6 +95,21 @@ describe('admin API faults', () => {
     expect(utf8(await contract(carrier).evaluateTransaction('creator'))).toBe('CarrierMSP');
   });
 
+  test('a crashed chaincode process is restarted and endorsements work again', async () => {
+    const pid = Number((await admin(net.devnet, 'GET', '/status')).json.chaincodePid);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGKILL');
+    let result = '';
+    for (let attempt = 0; attempt < 100 && result === ''; attempt++) {
+      result = await contract(carrier)
+        .evaluateTransaction('creator')
+        .then(utf8)
+        .catch(() => new Promise<string>((r) => setTimeout(() => r(''), 100)));
+    }
+    expect(result).toBe('CarrierMSP');
+    expect(Number((await admin(net.devnet, 'GET', '/status')).json.chaincodePid)).not.toBe(pid);
+  });
+
   test('bad fault requests are refused with 400 and change nothing', async () => {
     const bad = await admin(net.devnet, 'POST', '/faults', { failEndorsements: -1, mvccConflicts: 3 });
     expect(bad.status).toBe(400);
