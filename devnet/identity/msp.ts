@@ -11,6 +11,15 @@ export interface Identity {
   mspId: string;
   certPem: string;
   publicKey: KeyObject;
+  /** Organisational units of the subject (NodeOUs: client, peer, admin, orderer). */
+  roles: string[];
+}
+
+function subjectOUs(cert: X509Certificate): string[] {
+  return cert.subject
+    .split('\n')
+    .filter((line) => line.startsWith('OU='))
+    .map((line) => line.slice(3));
 }
 
 export class IdentityError extends Error {
@@ -58,7 +67,7 @@ export class MspRegistry {
     if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) {
       throw new IdentityError(`the supplied identity is not valid: x509: certificate signed by unknown authority (MSP ${mspId})`);
     }
-    const identity: Identity = { mspId, certPem, publicKey: cert.publicKey };
+    const identity: Identity = { mspId, certPem, publicKey: cert.publicKey, roles: subjectOUs(cert) };
     this.#checkValidity(cert);
     if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
     this.#cache.set(cacheKey, { identity, validTo: Date.parse(cert.validTo) });

@@ -1,6 +1,6 @@
 /**
  * Commit-time validation of a block's transactions, in order, as Fabric's committer does:
- * duplicate tx id, endorsement signatures, then MVCC on the read set (and phantom reads on
+ * envelope structure and creator signature, duplicate tx id, endorsement signatures, then MVCC on the read set (and phantom reads on
  * ranges) against committed state plus the writes of earlier valid transactions in the block.
  */
 import { peer } from '@hyperledger/fabric-protos';
@@ -9,6 +9,10 @@ import type { MspRegistry } from '../identity/msp';
 import type { ParsedEnvelope } from '../protocol/envelope';
 import { decodeResults, type CommittedNamespaceRwset, type KeyRead, type RangeRead, type Version } from '../protocol/rwset';
 import type { StateDb } from './statedb';
+import { checkTransaction } from './txcheck';
+
+/** Fabric's default endorsement policy needs peers: a client's own signature does not endorse. */
+const ENDORSER_ROLE = 'peer';
 
 const Code = peer.TxValidationCode;
 
@@ -90,6 +94,7 @@ function endorsementsValid(ctx: ValidationContext, tx: ParsedEnvelope): boolean 
   return action.endorsements.every((endorsement) => {
     try {
       const identity = ctx.msps.validateCreator(endorsement.endorser);
+      if (!identity.roles.includes(ENDORSER_ROLE)) return false;
       const signed = Buffer.concat([action.responsePayloadBytes, endorsement.endorser]);
       return checkSignature(identity.publicKey, signed, endorsement.signature) === 'ok';
     } catch {
@@ -109,8 +114,8 @@ export function validateBlock(ctx: ValidationContext, txs: ReadonlyArray<ParsedE
   const updates = new BlockUpdates();
   const seen = new Set<string>();
   return txs.map((tx): ValidatedTx => {
-    if (!tx) return { code: Code.BAD_PAYLOAD, rwsets: [] };
-    if (!tx.action) return { code: Code.UNKNOWN_TX_TYPE, rwsets: [] };
+    const structural = checkTransaction(ctx.msps, tx);
+    if (!tx || !tx.action || structural !== Code.VALID) return { code: structural === Code.VALID ? Code.INVALID_OTHER_REASON : structural, rwsets: [] };
     if (seen.has(tx.txId) || ctx.state.txStatus(tx.txId)) return { code: Code.DUPLICATE_TXID, rwsets: [] };
     seen.add(tx.txId);
     if (!endorsementsValid(ctx, tx)) return { code: Code.ENDORSEMENT_POLICY_FAILURE, rwsets: [] };

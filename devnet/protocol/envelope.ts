@@ -11,6 +11,14 @@ export interface ParsedEndorsement {
 }
 
 export interface EndorserAction {
+  /** Number of actions in the transaction: Fabric accepts exactly one. */
+  actionCount: number;
+  /** TransactionAction.header: the creator's SignatureHeader bytes. */
+  actionHeader: Uint8Array;
+  /** ChaincodeActionPayload.chaincode_proposal_payload (without transient data). */
+  chaincodeProposalPayload: Uint8Array;
+  /** ProposalResponsePayload.proposal_hash. */
+  proposalHash: Uint8Array;
   chaincodeName: string;
   /** ProposalResponsePayload bytes: what each endorsement signs (followed by the endorser). */
   responsePayloadBytes: Uint8Array;
@@ -24,7 +32,9 @@ export interface EndorserAction {
 export interface ParsedEnvelope {
   payloadBytes: Uint8Array;
   signature: Uint8Array;
+  channelHeaderBytes: Uint8Array;
   channelHeader: common.ChannelHeader;
+  nonce: Uint8Array;
   type: number;
   txId: string;
   channelId: string;
@@ -50,6 +60,10 @@ function endorserAction(payload: common.Payload): EndorserAction {
   const action = peer.ChaincodeAction.deserializeBinary(responsePayload.getExtension_asU8());
   const eventBytes = action.getEvents_asU8();
   return {
+    actionCount: transaction.getActionsList().length,
+    actionHeader: first.getHeader_asU8(),
+    chaincodeProposalPayload: actionPayload.getChaincodeProposalPayload_asU8(),
+    proposalHash: responsePayload.getProposalHash_asU8(),
     chaincodeName: action.getChaincodeId()?.getName() ?? '',
     responsePayloadBytes,
     endorsements: endorsed.getEndorsementsList().map((e) => ({ endorser: e.getEndorser_asU8(), signature: e.getSignature_asU8() })),
@@ -66,13 +80,16 @@ export function parseEnvelope(envelope: common.Envelope): ParsedEnvelope {
     const payload = common.Payload.deserializeBinary(payloadBytes);
     const header = payload.getHeader();
     if (!header) throw new EnvelopeFormatError('envelope payload has no header');
-    const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+    const channelHeaderBytes = header.getChannelHeader_asU8();
+    const channelHeader = common.ChannelHeader.deserializeBinary(channelHeaderBytes);
     const signatureHeader = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
     const type = channelHeader.getType();
     return {
       payloadBytes,
       signature: envelope.getSignature_asU8(),
+      channelHeaderBytes,
       channelHeader,
+      nonce: signatureHeader.getNonce_asU8(),
       type,
       txId: channelHeader.getTxId(),
       channelId: channelHeader.getChannelId(),

@@ -8,13 +8,13 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
-import { common } from '@hyperledger/fabric-protos';
+import { common, gateway as gatewayProtos, msp, peer } from '@hyperledger/fabric-protos';
 import { connect, EndorseError, GatewayError, hash, signers, type Signer } from '@hyperledger/fabric-gateway';
 import { encodeDerSignature, parseDerSignature } from '../../devnet/identity/ecdsa';
 import { ensureOrgs } from '../../devnet/identity/ca';
 import { computeTxId, ProposalValidationError, validateHeader } from '../../devnet/protocol/proposal';
 import { orgPaths } from '../../devnet/index';
-import { connectWith, startTestDevnet, tempDir, utf8, type TestDevnet } from './support';
+import { connectAs, connectWith, startTestDevnet, tempDir, utf8, type TestDevnet } from './support';
 
 const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 
@@ -70,6 +70,76 @@ describe('against one devnet', () => {
       }
     } finally {
       rmSync(foreignDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Rewrites the endorsed action inside prepared-transaction bytes (what an attacker could try). */
+function rewriteEndorsedAction(prepared: Uint8Array, change: (action: peer.ChaincodeEndorsedAction) => void): Uint8Array {
+  const preparedTx = gatewayProtos.PreparedTransaction.deserializeBinary(prepared);
+  const envelope = preparedTx.getEnvelope();
+  if (!envelope) throw new Error('no envelope');
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  const txAction = transaction.getActionsList()[0];
+  if (!txAction) throw new Error('no action');
+  const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(txAction.getPayload_asU8());
+  const endorsed = actionPayload.getAction();
+  if (!endorsed) throw new Error('no endorsed action');
+  change(endorsed);
+  actionPayload.setAction(endorsed);
+  txAction.setPayload(actionPayload.serializeBinary());
+  payload.setData(transaction.serializeBinary());
+  envelope.setPayload(payload.serializeBinary());
+  envelope.setSignature(new Uint8Array());
+  preparedTx.setEnvelope(envelope);
+  return preparedTx.serializeBinary();
+}
+
+describe('forged endorsements are invalid at commit', () => {
+  let net: TestDevnet;
+  beforeAll(async () => {
+    net = await startTestDevnet();
+  });
+  afterAll(async () => {
+    await net?.stop();
+  });
+
+  test('a result changed after endorsement, or a client endorsing its own transaction, is ENDORSEMENT_POLICY_FAILURE', async () => {
+    const shipper = connectAs(net.devnet, 'ShipperMSP');
+    try {
+      const contract = shipper.gateway.getNetwork('logistics').getContract('lading');
+      const endorsed = await contract.newProposal('put', { arguments: ['forged', 'honest'] }).endorse();
+
+      const changed = rewriteEndorsedAction(endorsed.getBytes(), (action) => {
+        const prp = peer.ProposalResponsePayload.deserializeBinary(action.getProposalResponsePayload_asU8());
+        const ccAction = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
+        ccAction.getResponse()?.setMessage('changed after endorsement');
+        prp.setExtension$(ccAction.serializeBinary());
+        action.setProposalResponsePayload(prp.serializeBinary());
+      });
+      const changedStatus = await shipper.gateway.newTransaction(changed).submit().then((c) => c.getStatus());
+      expect(changedStatus.code).toBe(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+
+      const { certPath, keyPath } = orgPaths(net.devnet.dir, 'ShipperMSP');
+      const self = new msp.SerializedIdentity();
+      self.setMspid('ShipperMSP');
+      self.setIdBytes(readFileSync(certPath));
+      const selfBytes = self.serializeBinary();
+      const clientKey = createPrivateKey(readFileSync(keyPath));
+      const another = await contract.newProposal('put', { arguments: ['forged-self', 'honest'] }).endorse();
+      const selfEndorsed = rewriteEndorsedAction(another.getBytes(), (action) => {
+        const endorsement = new peer.Endorsement();
+        endorsement.setEndorser(selfBytes);
+        endorsement.setSignature(sign('sha256', Buffer.concat([action.getProposalResponsePayload_asU8(), selfBytes]), { key: clientKey, dsaEncoding: 'der' }));
+        action.setEndorsementsList([endorsement]);
+      });
+      const selfStatus = await shipper.gateway.newTransaction(selfEndorsed).submit().then((c) => c.getStatus());
+      expect(selfStatus.code).toBe(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+      expect(utf8(await contract.evaluateTransaction('get', 'forged'))).toBe('');
+      expect(utf8(await contract.evaluateTransaction('get', 'forged-self'))).toBe('');
+    } finally {
+      shipper.close();
     }
   });
 });
