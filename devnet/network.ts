@@ -127,7 +127,7 @@ export async function runDevnet(config: ResolvedConfig): Promise<RunningDevnet> 
         shutdown: shutdown.signal,
       }),
     );
-    server.addService(peer.DeliverService, deliverHandlers({ channelId: config.channel, ledger, msps, faults, streams, shutdown: shutdown.signal }));
+    server.addService(peer.DeliverService, deliverHandlers({ channelId: config.channel, ledger, policy, msps, faults, streams, shutdown: shutdown.signal }));
     const credentials = config.tls
       ? ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(config.tls.certPath), private_key: readFileSync(config.tls.keyPath) }], false)
       : ServerCredentials.createInsecure();

@@ -86,6 +86,11 @@ export class CollectionPolicy {
     }
   }
 
+  /** Whether the organisation is a member of the collection (false for unknown collections). */
+  isMember(collection: string, mspId: string): boolean {
+    return this.#collections.get(collection)?.members.has(mspId) ?? false;
+  }
+
   /** Hash reads are allowed to anyone, but the collection must exist. */
   checkExists(collection: string): void {
     this.#get(collection);

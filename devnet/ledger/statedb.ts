@@ -161,6 +161,14 @@ export class StateDb {
     this.#apply(update);
   }
 
+  /** Private write sets (TxPvtReadWriteSet bytes) of a block's valid transactions. */
+  privateDataOf(blockNum: number): Array<{ txNum: number; data: Buffer }> {
+    return this.#db
+      .prepare('SELECT txnum, data FROM pvtdata WHERE block = ? ORDER BY txnum')
+      .all(blockNum)
+      .map((row) => ({ txNum: asNumber(row.txnum), data: asBuffer(row.data) }));
+  }
+
   putTransient(txId: string, data: Uint8Array): void {
     this.#db.prepare('INSERT OR REPLACE INTO transient (tx_id, data, created_ms) VALUES (?, ?, ?)').run(txId, Buffer.from(data), Date.now());
   }

@@ -1,13 +1,15 @@
 /**
  * protos.Deliver: Deliver (full blocks), DeliverFiltered (tx ids, codes, events without payload)
- * and DeliverWithPrivateData (blocks; the private data map is left empty). Each request
+ * and DeliverWithPrivateData (blocks with the private data of collections the requester is a
+ * member of). Each request
  * Envelope carries a signed SeekInfo; errors are answered with a status response, as Fabric does.
  */
 import { status, type handleBidiStreamingCall, type ServerDuplexStream } from '@grpc/grpc-js';
-import { common, orderer, peer } from '@hyperledger/fabric-protos';
+import { common, ledger as ledgerProtos, orderer, peer } from '@hyperledger/fabric-protos';
 import type { Faults } from '../admin/faults';
 import { IdentityError, type MspRegistry } from '../identity/msp';
 import { GatewayRpcError } from '../protocol/errors';
+import type { CollectionPolicy } from '../ledger/collections';
 import type { Ledger } from '../ledger/ledger';
 import { chaincodeEventsOf } from './blockevents';
 import { callSignal, REFUSED_MESSAGE } from './rpc';
@@ -20,6 +22,7 @@ type DeliverCall = ServerDuplexStream<common.Envelope, peer.DeliverResponse>;
 export interface DeliverServiceOptions {
   channelId: string;
   ledger: Ledger;
+  policy: CollectionPolicy;
   msps: MspRegistry;
   faults: Faults;
   streams: StreamRegistry;
@@ -40,6 +43,13 @@ interface SeekRange {
   start: number;
   stop: number;
   failIfNotReady: boolean;
+  /** The requester's organisation, for private data eligibility. */
+  mspId: string;
+}
+
+/** jspb.Map is untyped (google-protobuf has no declarations); this is the one method used. */
+interface ProtoMap<K, V> {
+  set(key: K, value: V): unknown;
 }
 
 function position(ledger: Ledger, seek: orderer.SeekPosition | undefined, isStart: boolean): number {
@@ -68,8 +78,9 @@ function admit(options: DeliverServiceOptions, envelope: common.Envelope): SeekR
   }
   if (channelHeader.getType() !== common.HeaderType.DELIVER_SEEK_INFO) throw new DeliverRefusal(common.Status.BAD_REQUEST, 'header type is not DELIVER_SEEK_INFO');
   if (channelHeader.getChannelId() !== options.channelId) throw new DeliverRefusal(common.Status.NOT_FOUND, `channel ${channelHeader.getChannelId()} not found`);
+  let mspId: string;
   try {
-    options.msps.verifySignedData(signatureHeader.getCreator_asU8(), envelope.getPayload_asU8(), envelope.getSignature_asU8());
+    mspId = options.msps.verifySignedData(signatureHeader.getCreator_asU8(), envelope.getPayload_asU8(), envelope.getSignature_asU8()).mspId;
   } catch (err) {
     if (err instanceof IdentityError) throw new DeliverRefusal(common.Status.FORBIDDEN, err.message);
     throw err;
@@ -77,7 +88,7 @@ function admit(options: DeliverServiceOptions, envelope: common.Envelope): SeekR
   const start = position(options.ledger, seekInfo.getStart(), true);
   const stop = position(options.ledger, seekInfo.getStop(), false);
   if (stop < start) throw new DeliverRefusal(common.Status.BAD_REQUEST, `start number ${start} greater than stop number ${stop}`);
-  return { start, stop, failIfNotReady: seekInfo.getBehavior() === orderer.SeekInfo.SeekBehavior.FAIL_IF_NOT_READY };
+  return { start, stop, failIfNotReady: seekInfo.getBehavior() === orderer.SeekInfo.SeekBehavior.FAIL_IF_NOT_READY, mspId };
 }
 
 function filteredBlock(channelId: string, block: common.Block): peer.FilteredBlock {
@@ -108,13 +119,31 @@ function filteredBlock(channelId: string, block: common.Block): peer.FilteredBlo
   return result;
 }
 
-function response(channelId: string, content: Content, block: common.Block): peer.DeliverResponse {
+/** The private write sets of the block's transactions, limited to collections the requester belongs to. */
+function eligiblePrivateData(options: DeliverServiceOptions, blockNum: number, mspId: string): Array<[number, ledgerProtos.rwset.TxPvtReadWriteSet]> {
+  const result: Array<[number, ledgerProtos.rwset.TxPvtReadWriteSet]> = [];
+  for (const { txNum, data } of options.ledger.state.privateDataOf(blockNum)) {
+    const tx = ledgerProtos.rwset.TxPvtReadWriteSet.deserializeBinary(data);
+    const namespaces = tx.getNsPvtRwsetList().filter((ns) => {
+      ns.setCollectionPvtRwsetList(ns.getCollectionPvtRwsetList().filter((c) => options.policy.isMember(c.getCollectionName(), mspId)));
+      return ns.getCollectionPvtRwsetList().length > 0;
+    });
+    if (namespaces.length === 0) continue;
+    tx.setNsPvtRwsetList(namespaces);
+    result.push([txNum, tx]);
+  }
+  return result;
+}
+
+function response(options: DeliverServiceOptions, content: Content, block: common.Block, mspId: string): peer.DeliverResponse {
   const result = new peer.DeliverResponse();
   if (content === 'filtered') {
-    result.setFilteredBlock(filteredBlock(channelId, block));
+    result.setFilteredBlock(filteredBlock(options.channelId, block));
   } else if (content === 'private') {
     const withPrivate = new peer.BlockAndPrivateData();
     withPrivate.setBlock(block);
+    const map = withPrivate.getPrivateDataMapMap() as ProtoMap<number, ledgerProtos.rwset.TxPvtReadWriteSet>;
+    for (const [txNum, data] of eligiblePrivateData(options, block.getHeader()?.getNumber() ?? 0, mspId)) map.set(txNum, data);
     result.setBlockAndPrivateData(withPrivate);
   } else {
     result.setBlock(block);
@@ -149,7 +178,7 @@ async function serve(options: DeliverServiceOptions, call: DeliverCall, content:
   }
   for (let blockNum = range.start; blockNum <= range.stop && !signal.aborted; blockNum++) {
     const block = await options.ledger.waitForBlock(blockNum, signal);
-    await write(call, response(options.channelId, content, block));
+    await write(call, response(options, content, block, range.mspId));
   }
   await write(call, statusResponse(common.Status.SUCCESS));
 }

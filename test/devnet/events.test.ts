@@ -2,6 +2,7 @@
  * ChaincodeEvents and Deliver as the real client uses them: start block, next commit,
  * after_transaction_id through a checkpointer, only valid transactions, filtered blocks.
  */
+import { ledger } from '@hyperledger/fabric-protos';
 import { checkpointers, type ChaincodeEvent, type CloseableAsyncIterable, type Contract } from '@hyperledger/fabric-gateway';
 import { admin, connectAs, startTestDevnet, utf8, type Connection, type TestDevnet } from './support';
 
@@ -99,5 +100,41 @@ test('filtered block events carry tx ids, validation codes and event names', asy
     }
   } finally {
     events.close();
+  }
+});
+
+test('block and private data events carry private writes only for collection members', async () => {
+  const shipper = connectAs(net.devnet, 'ShipperMSP');
+  const broker = connectAs(net.devnet, 'BrokerMSP');
+  try {
+    const submitted = await contract(shipper).submitAsync('putPrivate', { arguments: ['shipperCarrier', 'pd-1'], transientData: { value: 'price-42' } });
+    const { blockNumber } = await submitted.getStatus();
+    const privateWrites = async (connection: Connection): Promise<string[]> => {
+      const events = await connection.gateway.getNetwork('logistics').getBlockAndPrivateDataEvents({ startBlock: blockNumber });
+      try {
+        for await (const event of events) {
+          // jspb.Map is untyped (google-protobuf has no declarations).
+          const map = event.getPrivateDataMapMap() as { forEach(callback: (value: ledger.rwset.TxPvtReadWriteSet) => void): void };
+          const values: string[] = [];
+          map.forEach((tx) => {
+            for (const ns of tx.getNsPvtRwsetList()) {
+              for (const collection of ns.getCollectionPvtRwsetList()) {
+                const kv = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(collection.getRwset_asU8());
+                values.push(...kv.getWritesList().map((w) => `${collection.getCollectionName()}/${w.getKey()}=${utf8(w.getValue_asU8())}`));
+              }
+            }
+          });
+          return values;
+        }
+        return [];
+      } finally {
+        events.close();
+      }
+    };
+    expect(await privateWrites(shipper)).toEqual(['shipperCarrier/pd-1=price-42']);
+    expect(await privateWrites(broker)).toEqual([]);
+  } finally {
+    shipper.close();
+    broker.close();
   }
 });
