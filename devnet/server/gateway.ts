@@ -3,14 +3,14 @@
  * status codes and error details (internal/pkg/gateway), so the fabric-gateway client raises
  * its EndorseError / SubmitError / CommitStatusError / CommitError as against a real peer.
  */
-import { status } from '@grpc/grpc-js';
+import { status, type handleUnaryCall } from '@grpc/grpc-js';
 import { gateway, peer } from '@hyperledger/fabric-protos';
 import type { Faults } from '../admin/faults';
 import { IdentityError, type MspRegistry } from '../identity/msp';
-import { parseEnvelope, EnvelopeFormatError } from '../protocol/envelope';
+import { EnvelopeFormatError, parseEnvelope, type ParsedEnvelope } from '../protocol/envelope';
 import { GatewayRpcError } from '../protocol/errors';
 import { prepareTransaction, type Endorser } from '../protocol/prepare';
-import { ProposalFormatError, ProposalValidationError, unpackProposal } from '../protocol/proposal';
+import { ProposalFormatError, ProposalValidationError, unpackProposal, type UnpackedProposal } from '../protocol/proposal';
 import { checkSignature } from '../identity/ecdsa';
 import type { Ledger } from '../ledger/ledger';
 import type { Orderer } from '../ledger/orderer';
@@ -38,110 +38,130 @@ export interface GatewayServiceOptions {
 
 export type GatewayHandlers = gateway.IGatewayServer;
 
-export function gatewayHandlers(options: GatewayServiceOptions): GatewayHandlers {
-  const { faults, processor, channelId, msps, ledger } = options;
-  const detailFor = (mspId: string, message: string): { address: string; mspId: string; message: string } => ({ address: options.address(), mspId, message });
+type Detail = { address: string; mspId: string; message: string };
 
-  const creatorMsp = (bytes: Uint8Array): string => {
+/** Helpers the handlers share, bound to one service's options. */
+class GatewayContext {
+  readonly options: GatewayServiceOptions;
+
+  constructor(options: GatewayServiceOptions) {
+    this.options = options;
+  }
+
+  detail(mspId: string, message: string): Detail {
+    return { address: this.options.address(), mspId, message };
+  }
+
+  /** The creator's MSP id for error details, even when the creator is not valid. */
+  creatorMsp(bytes: Uint8Array): string {
     try {
-      return msps.validateCreator(bytes).mspId;
+      return this.options.msps.validateCreator(bytes).mspId;
     } catch {
-      return msps.mspIds[0] ?? '';
+      return this.options.msps.mspIds[0] ?? '';
     }
-  };
+  }
 
-  const unpack = (signed: peer.SignedProposal | undefined): ReturnType<typeof unpackProposal> => {
+  /** Unpacks the proposal; a malformed one is the client's fault (INVALID_ARGUMENT). */
+  unpack(signed: peer.SignedProposal | undefined): UnpackedProposal {
     try {
       return unpackProposal(signed);
     } catch (err) {
       if (err instanceof ProposalFormatError) throw new GatewayRpcError(status.INVALID_ARGUMENT, err.message);
       throw err;
     }
-  };
+  }
+}
 
-  const evaluate = unary<gateway.EvaluateRequest, gateway.EvaluateResponse>(options, status.UNKNOWN, async (request) => {
-    const proposal = unpack(request.getProposedTransaction());
-    const mspId = creatorMsp(proposal.signatureHeader.getCreator_asU8());
+function evaluateHandler(ctx: GatewayContext): handleUnaryCall<gateway.EvaluateRequest, gateway.EvaluateResponse> {
+  return unary(ctx.options, status.UNKNOWN, async (request) => {
+    const proposal = ctx.unpack(request.getProposedTransaction());
     try {
-      const endorsement = await processor.process(proposal, false);
+      const { result } = await ctx.options.processor.process(proposal, false);
       const response = new peer.Response();
-      response.setStatus(endorsement.result.status);
-      response.setMessage(endorsement.result.message);
-      response.setPayload(endorsement.result.payload);
-      const result = new gateway.EvaluateResponse();
-      result.setResult(response);
-      return result;
+      response.setStatus(result.status);
+      response.setMessage(result.message);
+      response.setPayload(result.payload);
+      const evaluated = new gateway.EvaluateResponse();
+      evaluated.setResult(response);
+      return evaluated;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const details = [detailFor(mspId, message)];
+      const details = [ctx.detail(ctx.creatorMsp(proposal.signatureHeader.getCreator_asU8()), message)];
+      // Codes as Fabric's evaluate.go: chaincode errors UNKNOWN, peer refusals FAILED_PRECONDITION, peer failures ABORTED.
       if (err instanceof ChaincodeFailure) throw new GatewayRpcError(status.UNKNOWN, `evaluate call to endorser returned error: ${message}`, details);
       if (err instanceof ProposalValidationError) throw new GatewayRpcError(status.FAILED_PRECONDITION, `evaluate call to endorser returned error: ${message}`, details);
       if (err instanceof PeerFailure) throw new GatewayRpcError(status.ABORTED, 'failed to evaluate transaction, see attached details for more info', details);
       throw err;
     }
   });
+}
 
-  const endorse = unary<gateway.EndorseRequest, gateway.EndorseResponse>(options, status.ABORTED, async (request) => {
-    const proposal = unpack(request.getProposedTransaction());
-    const mspId = creatorMsp(proposal.signatureHeader.getCreator_asU8());
+function endorseHandler(ctx: GatewayContext): handleUnaryCall<gateway.EndorseRequest, gateway.EndorseResponse> {
+  const { options } = ctx;
+  return unary(options, status.ABORTED, async (request) => {
+    const proposal = ctx.unpack(request.getProposedTransaction());
     try {
-      const endorsement = await processor.process(proposal, true);
-      const endorser = options.endorsers.get(endorsement.identity.mspId);
-      if (!endorser) throw new PeerFailure(`no endorsing peer for ${endorsement.identity.mspId}`);
-      if (endorsement.encoded.privateData) ledger.state.putTransient(proposal.txId, endorsement.encoded.privateData);
-      const { result } = endorsement;
-      const envelope = prepareTransaction(
-        proposal,
-        {
-          chaincodeName: options.chaincodeName,
-          chaincodeVersion: options.chaincodeVersion,
-          status: result.status,
-          message: result.message,
-          payload: result.payload,
-          results: endorsement.encoded.results,
-          event: result.event,
-        },
-        endorser,
-      );
+      const { identity, result, encoded } = await options.processor.process(proposal, true);
+      const endorser = options.endorsers.get(identity.mspId);
+      if (!endorser) throw new PeerFailure(`no endorsing peer for ${identity.mspId}`);
+      // Private writes wait beside the transaction until it commits, as in Fabric's transient store.
+      if (encoded.privateData) options.ledger.state.putTransient(proposal.txId, encoded.privateData);
+      const outcome = {
+        chaincodeName: options.chaincodeName,
+        chaincodeVersion: options.chaincodeVersion,
+        status: result.status,
+        message: result.message,
+        payload: result.payload,
+        results: encoded.results,
+        event: result.event,
+      };
       const response = new gateway.EndorseResponse();
-      response.setPreparedTransaction(envelope);
+      response.setPreparedTransaction(prepareTransaction(proposal, outcome, endorser));
       return response;
     } catch (err) {
       if (err instanceof ChaincodeFailure || err instanceof ProposalValidationError || err instanceof PeerFailure) {
-        throw new GatewayRpcError(status.ABORTED, 'failed to endorse transaction, see attached details for more info', [detailFor(mspId, err.message)]);
+        const detail = ctx.detail(ctx.creatorMsp(proposal.signatureHeader.getCreator_asU8()), err.message);
+        throw new GatewayRpcError(status.ABORTED, 'failed to endorse transaction, see attached details for more info', [detail]);
       }
       throw err;
     }
   });
+}
 
-  const submit = unary<gateway.SubmitRequest, gateway.SubmitResponse>(options, status.UNAVAILABLE, async (request) => {
+function submitHandler(ctx: GatewayContext): handleUnaryCall<gateway.SubmitRequest, gateway.SubmitResponse> {
+  const { options } = ctx;
+  const { msps } = options;
+  const ordererRejects = (info: string, mspId: string, statusName: string): GatewayRpcError =>
+    new GatewayRpcError(status.ABORTED, `received unsuccessful response from orderer: status=${statusName}, info=${info}`, [ctx.detail(mspId, info)]);
+  return unary(options, status.UNAVAILABLE, async (request) => {
     const envelope = request.getPreparedTransaction();
     if (!envelope) throw new GatewayRpcError(status.INVALID_ARGUMENT, 'a prepared transaction is required');
     if (envelope.getSignature_asU8().length === 0) throw new GatewayRpcError(status.INVALID_ARGUMENT, 'prepared transaction must be signed');
-    const ordererRejects = (info: string, mspId: string, statusName = 'BAD_REQUEST'): GatewayRpcError =>
-      new GatewayRpcError(status.ABORTED, `received unsuccessful response from orderer: status=${statusName}, info=${info}`, [detailFor(mspId, info)]);
-    let parsed;
+    let parsed: ParsedEnvelope;
     try {
       parsed = parseEnvelope(envelope);
     } catch (err) {
-      if (err instanceof EnvelopeFormatError) throw ordererRejects(err.message, msps.mspIds[0] ?? '');
+      if (err instanceof EnvelopeFormatError) throw ordererRejects(err.message, msps.mspIds[0] ?? '', 'BAD_REQUEST');
       throw err;
     }
-    if (parsed.channelId !== channelId) throw ordererRejects(`channel '${parsed.channelId}' not found`, msps.mspIds[0] ?? '', 'NOT_FOUND');
+    if (parsed.channelId !== options.channelId) throw ordererRejects(`channel '${parsed.channelId}' not found`, msps.mspIds[0] ?? '', 'NOT_FOUND');
     // The orderer checks the client's signature over the payload (channel Writers policy).
     try {
       const identity = msps.validateCreator(parsed.creator);
       const check = checkSignature(identity.publicKey, parsed.payloadBytes, parsed.signature);
       if (check !== 'ok') throw new IdentityError(`implicit policy evaluation failed - 0 sub-policies were satisfied: signature ${check}`);
     } catch (err) {
-      if (err instanceof IdentityError) throw ordererRejects(err.message, creatorMsp(parsed.creator), 'FORBIDDEN');
+      if (err instanceof IdentityError) throw ordererRejects(err.message, ctx.creatorMsp(parsed.creator), 'FORBIDDEN');
       throw err;
     }
     options.orderer.broadcast(envelope.serializeBinary(), parsed);
     return new gateway.SubmitResponse();
   });
+}
 
-  const commitStatus = unary<gateway.SignedCommitStatusRequest, gateway.CommitStatusResponse>(options, status.ABORTED, async (signed, call) => {
+function commitStatusHandler(ctx: GatewayContext): handleUnaryCall<gateway.SignedCommitStatusRequest, gateway.CommitStatusResponse> {
+  const { options } = ctx;
+  return unary(options, status.ABORTED, async (signed, call) => {
     const requestBytes = signed.getRequest_asU8();
     if (requestBytes.length === 0) throw new GatewayRpcError(status.INVALID_ARGUMENT, 'a commit status request is required');
     let request: gateway.CommitStatusRequest;
@@ -153,16 +173,24 @@ export function gatewayHandlers(options: GatewayServiceOptions): GatewayHandlers
     if (request.getIdentity_asU8().length === 0) throw new GatewayRpcError(status.INVALID_ARGUMENT, 'no identity provided');
     if (!request.getChannelId()) throw new GatewayRpcError(status.INVALID_ARGUMENT, 'no channel ID provided');
     if (!request.getTransactionId()) throw new GatewayRpcError(status.INVALID_ARGUMENT, 'transaction ID should not be empty');
-    checkSignedRequest(msps, request.getIdentity_asU8(), requestBytes, signed.getSignature_asU8());
-    if (request.getChannelId() !== channelId) throw new GatewayRpcError(status.NOT_FOUND, `channel '${request.getChannelId()}' not found`);
-    const txStatus = await ledger.waitForTx(request.getTransactionId(), callSignal(call, options.shutdown));
+    checkSignedRequest(options.msps, request.getIdentity_asU8(), requestBytes, signed.getSignature_asU8());
+    if (request.getChannelId() !== options.channelId) throw new GatewayRpcError(status.NOT_FOUND, `channel '${request.getChannelId()}' not found`);
+    // Blocks until committed, as Fabric's gateway does; the client's deadline or cancel ends the wait.
+    const txStatus = await options.ledger.waitForTx(request.getTransactionId(), callSignal(call, options.shutdown));
     const response = new gateway.CommitStatusResponse();
     response.setResult(txStatus.code as peer.TxValidationCodeMap[keyof peer.TxValidationCodeMap]);
     response.setBlockNumber(txStatus.blockNum);
     return response;
   });
+}
 
-  const chaincodeEvents = chaincodeEventsHandler(options);
-
-  return { evaluate, endorse, submit, commitStatus, chaincodeEvents };
+export function gatewayHandlers(options: GatewayServiceOptions): GatewayHandlers {
+  const ctx = new GatewayContext(options);
+  return {
+    evaluate: evaluateHandler(ctx),
+    endorse: endorseHandler(ctx),
+    submit: submitHandler(ctx),
+    commitStatus: commitStatusHandler(ctx),
+    chaincodeEvents: chaincodeEventsHandler(options),
+  };
 }
