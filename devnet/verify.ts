@@ -1,7 +1,8 @@
 /**
  * `devnet verify`: walks the block files from 0 and checks each block's number, previous_hash
- * (header hash of the block before) and data_hash, then replays the public writes of valid
- * transactions and compares the result with the world state database.
+ * (header hash of the block before) and data_hash, compares header hashes with those recorded at
+ * commit (so a chain rewritten with fresh hashes is caught too), then replays the public writes of
+ * valid transactions and compares the result with the world state database.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,22 +65,44 @@ function replay(block: common.Block, state: Replay): void {
   });
 }
 
-function compareState(dbPath: string, replayed: Replay): string | undefined {
+interface StateProblem {
+  problem: string;
+  badBlock?: number;
+}
+
+/** A rewritten chain with recomputed hashes still differs from the hashes recorded at commit. */
+function compareHeaderHashes(db: StateDb, headerHashes: Buffer[]): StateProblem | undefined {
+  const recorded = db.recordedHeaderHashes();
+  for (const [blockNum, hash] of headerHashes.entries()) {
+    const expected = recorded.get(blockNum);
+    if (expected && !expected.equals(hash)) return { badBlock: blockNum, problem: `block ${blockNum} header hash differs from the one recorded when it was committed` };
+  }
+  return undefined;
+}
+
+function compareState(dbPath: string, replayed: Replay, headerHashes: Buffer[]): StateProblem | undefined {
   const db = new StateDb(dbPath);
   try {
-    const rows = db.allPublic();
-    for (const row of rows) {
-      const expected = replayed.get(`${row.ns}\u0000${row.key}`);
-      if (!expected) return `world state has key '${row.key}' (${row.ns}) that the blocks never wrote`;
-      if (!expected.value.equals(row.value) || expected.version.blockNum !== row.version.blockNum || expected.version.txNum !== row.version.txNum) {
-        return `world state value of key '${row.key}' (${row.ns}) differs from the replay of the blocks`;
-      }
-    }
-    if (rows.length !== replayed.size) return `world state has ${rows.length} keys but the blocks leave ${replayed.size}`;
-    return undefined;
+    const hashProblem = compareHeaderHashes(db, headerHashes);
+    if (hashProblem) return hashProblem;
+    const problem = compareValues(db, replayed);
+    return problem ? { problem } : undefined;
   } finally {
     db.close();
   }
+}
+
+function compareValues(db: StateDb, replayed: Replay): string | undefined {
+  const rows = db.allPublic();
+  for (const row of rows) {
+    const expected = replayed.get(`${row.ns}\u0000${row.key}`);
+    if (!expected) return `world state has key '${row.key}' (${row.ns}) that the blocks never wrote`;
+    if (!expected.value.equals(row.value) || expected.version.blockNum !== row.version.blockNum || expected.version.txNum !== row.version.txNum) {
+      return `world state value of key '${row.key}' (${row.ns}) differs from the replay of the blocks`;
+    }
+  }
+  if (rows.length !== replayed.size) return `world state has ${rows.length} keys but the blocks leave ${replayed.size}`;
+  return undefined;
 }
 
 export async function verifyLedger(dir: string): Promise<VerifyResult> {
@@ -88,6 +111,7 @@ export async function verifyLedger(dir: string): Promise<VerifyResult> {
   const fileCount = readdirSync(blocksDir).filter((name) => name.endsWith('.block')).length;
   let previousHash: Buffer = Buffer.alloc(0);
   const replayed: Replay = new Map();
+  const headerHashes: Buffer[] = [];
   let height = 0;
   for (; existsSync(join(blocksDir, blockFileName(height))); height++) {
     const { block, problem } = checkBlock(readFileSync(join(blocksDir, blockFileName(height))), height, previousHash);
@@ -99,10 +123,12 @@ export async function verifyLedger(dir: string): Promise<VerifyResult> {
     }
     const header = block.getHeader();
     if (header) previousHash = blockHeaderHash(header);
+    headerHashes.push(previousHash);
   }
   if (fileCount !== height) return { ok: false, height, badBlock: height, problem: `block ${height} is missing but later block files exist`, stateChecked: false };
   const dbPath = join(dir, 'ledger', 'state.sqlite');
   if (!existsSync(dbPath)) return { ok: true, height, stateChecked: false };
-  const stateProblem = compareState(dbPath, replayed);
-  return stateProblem ? { ok: false, height, problem: stateProblem, stateChecked: true } : { ok: true, height, stateChecked: true };
+  const stateProblem = compareState(dbPath, replayed, headerHashes);
+  if (!stateProblem) return { ok: true, height, stateChecked: true };
+  return { ok: false, height, ...(stateProblem.badBlock !== undefined ? { badBlock: stateProblem.badBlock } : {}), problem: stateProblem.problem, stateChecked: true };
 }

@@ -178,7 +178,12 @@ export class StateDb {
     return row ? asBuffer(row.data) : undefined;
   }
 
-  /** All public state rows of a namespace ordered by key (for verify). */
+  /** Header hash of every block as recorded when it was committed (for verify). */
+  recordedHeaderHashes(): Map<number, Buffer> {
+    return new Map(this.#db.prepare('SELECT number, header_hash FROM blocks').all().map((row) => [asNumber(row.number), asBuffer(row.header_hash)]));
+  }
+
+  /** All public state rows ordered by namespace and key (for verify). */
   allPublic(): Array<{ ns: string; key: string; value: Buffer; version: Version }> {
     return this.#db
       .prepare("SELECT ns, key, value, block, txnum FROM state WHERE coll = '' ORDER BY ns, key")

@@ -208,3 +208,51 @@ test('verify names the first tampered block, also from the command line', async 
   expect(run.stdout).toContain(`block ${tamperedBlock}`);
   await net.stop();
 });
+
+test('verify also catches a chain rewritten with freshly computed hashes', async () => {
+  const net = await startTestDevnet();
+  const connection = connectAs(net.devnet, 'CarrierMSP');
+  let target: number;
+  try {
+    target = Number((await (await contract(connection).submitAsync('put', { arguments: ['balance', '100'] })).getStatus()).blockNumber);
+    await contract(connection).submitTransaction('put', 'after', 'x');
+  } finally {
+    connection.close();
+    await net.stop({ keepDir: true });
+  }
+  const blocksDir = join(net.dir, 'ledger', 'blocks');
+  const path = (n: number): string => join(blocksDir, blockFileName(n));
+  const previous = common.Block.deserializeBinary(readFileSync(path(target - 1))).getHeader();
+  if (!previous) throw new Error('no header');
+  let previousHash = blockHeaderHash(previous);
+  for (let n = target; ; n++) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path(n));
+    } catch {
+      break;
+    }
+    const block = common.Block.deserializeBinary(bytes);
+    const data = block.getData()?.getDataList_asU8() ?? [];
+    if (n === target) {
+      // Rewrite the value inside the transaction, then make every hash consistent again.
+      const changed = data.map((entry) => {
+        const copy = Buffer.from(entry);
+        const at = copy.indexOf(Buffer.from('100'));
+        if (at >= 0) copy.write('999', at);
+        return copy;
+      });
+      block.getData()?.setDataList(changed);
+    }
+    const header = block.getHeader();
+    if (!header) throw new Error('no header');
+    header.setDataHash(blockDataHash(block.getData()?.getDataList_asU8() ?? []));
+    header.setPreviousHash(previousHash);
+    previousHash = blockHeaderHash(header);
+    writeFileSync(path(n), block.serializeBinary());
+  }
+  const result = await verifyLedger(net.dir);
+  expect(result).toMatchObject({ ok: false, badBlock: target });
+  expect(result.problem).toContain('recorded when it was committed');
+  await net.stop();
+});
