@@ -8,7 +8,7 @@ const ENTITY_SET = 'A_OutbDeliveryHeader';
 
 /** OData V2 JSON of one delivery: DateTime as /Date(ms)/, decimals as strings, with __metadata. */
 function toJson(delivery: SimDelivery, serviceUrl: string, select: readonly DeliveryProperty[] | undefined): Record<string, unknown> {
-  const uri = `${serviceUrl}/${ENTITY_SET}('${delivery.DeliveryDocument}')`;
+  const uri = `${serviceUrl}/${ENTITY_SET}('${encodeURIComponent(delivery.DeliveryDocument.replace(/'/g, "''"))}')`;
   const body: Record<string, unknown> = { __metadata: { id: uri, uri, type: 'API_OUTBOUND_DELIVERY_SRV.A_OutbDeliveryHeaderType' } };
   for (const property of select ?? (Object.keys(DELIVERY_PROPERTIES) as DeliveryProperty[])) {
     const value = delivery[property];

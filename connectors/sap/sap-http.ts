@@ -1,4 +1,4 @@
-import { executeHttpRequest, type HttpResponse } from '@sap-cloud-sdk/http-client';
+import { encodeAllParameters, executeHttpRequest, type HttpResponse } from '@sap-cloud-sdk/http-client';
 import type { SapConfig } from './config';
 import { toSapError } from './classify';
 import type { SapErrorContext } from './errors';
@@ -33,6 +33,8 @@ export async function sapHttp(config: SapConfig, request: SapHttpRequest, contex
         method: request.method,
         url: request.path,
         params: { 'sap-client': config.client, ...request.params },
+        // The SDK leaves parameters given here unencoded unless told; $filter has spaces and quotes.
+        parameterEncoder: encodeAllParameters,
         data: request.data,
         headers: request.headers,
         signal,

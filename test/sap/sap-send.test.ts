@@ -116,7 +116,9 @@ describe('sending IDocs to SAP through a destination', () => {
     try {
       const error = await sapFailure(sendIdoc(config, statusIdoc(7)));
       expect(error).toBeInstanceOf(SapUnavailableError);
-      expect(error).toMatchObject({ retry: 'yes', code: 'ECONNREFUSED' });
+      expect(error.retry).toBe('yes');
+      // Refused for a new connection; reset when a kept-alive one is reused.
+      expect(['ECONNREFUSED', 'ECONNRESET']).toContain(error.code);
     } finally {
       await plain.up();
     }
