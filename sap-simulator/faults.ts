@@ -2,7 +2,7 @@
 export type FaultScope = 'idoc' | 'odata' | 'all';
 
 export interface FaultSpec {
-  /** HTTP status to answer. Default 503. Use 0 for "no error, only the delay". */
+  /** HTTP status to answer. Default 503. Use 0 for "no error, only the delay"; a 3xx redirects to a logon page. */
   status?: number;
   /** Fail the next N requests in scope. */
   count?: number;
@@ -35,7 +35,7 @@ export class FaultPlan {
 
   set(spec: FaultSpec, now = Date.now()): ActiveFault {
     const status = spec.status ?? 503;
-    if (!Number.isInteger(status) || (status !== 0 && (status < 400 || status > 599))) throw new RangeError('status must be 0 or 400..599');
+    if (!Number.isInteger(status) || (status !== 0 && (status < 300 || status > 599))) throw new RangeError('status must be 0 or 300..599');
     if (spec.count === undefined && spec.forSeconds === undefined) throw new RangeError('a fault needs count or forSeconds');
     if (spec.count !== undefined && (!Number.isInteger(spec.count) || spec.count < 1)) throw new RangeError('count must be a positive integer');
     if (spec.forSeconds !== undefined && !(spec.forSeconds > 0)) throw new RangeError('forSeconds must be positive');

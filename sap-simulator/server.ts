@@ -196,7 +196,9 @@ class Simulator implements SapSimulator {
     if (fault && fault.delayMs > 0) await sleep(fault.delayMs, request);
     if (fault?.status !== undefined) {
       this.idocs.requests.faulted++;
-      return sendHtml(response, fault.status, 'Service unavailable', 'The SAP simulator was told to fail this request');
+      // A redirect is what a misconfigured logon (SAML, form logon) looks like from outside.
+      const redirect: Record<string, string> = fault.status < 400 ? { location: '/sap/public/bc/icf/logon?sap-client=000' } : {};
+      return sendHtml(response, fault.status, 'Service unavailable', 'The SAP simulator was told to fail this request', redirect);
     }
     const client = sapClient(request, url, this.clients);
     const user = client === undefined ? undefined : authenticate(request, this.credentials);

@@ -14,12 +14,14 @@ describe('sending IDocs to SAP through a destination', () => {
   let restore: () => void;
 
   beforeAll(async () => {
-    plain = await simulator();
+    plain = await simulator({ bearerTokens: ['token-of-lading'] });
     guarded = await simulator({ csrf: true });
     restore = useDestinations([
       basicDestination('SEND_PLAIN', plain),
       basicDestination('SEND_GUARDED', guarded),
       basicDestination('SEND_BAD_PASSWORD', plain, 'LADING', 'wrong'),
+      // What a destination with an OAuth token in front of SAP sends: Authorization: Bearer.
+      { name: 'SEND_BEARER', url: plain.url, authentication: 'NoAuthentication', headers: { Authorization: 'Bearer token-of-lading' } },
     ]);
   });
 
@@ -61,12 +63,26 @@ describe('sending IDocs to SAP through a destination', () => {
     }
   });
 
+  it('sends with a bearer token when the destination carries one', async () => {
+    await expect(sendIdoc(sapConfig('SEND_BEARER'), statusIdoc(10))).resolves.toMatchObject({ status: 200 });
+    expect(plain.received()[0]?.user).toBe('OAUTH_CLIENT');
+  });
+
   it('401 (wrong password) is never retried, and keeps SAP\'s answer for the operator', async () => {
     const idoc = statusIdoc(2);
     const error = await sapFailure(sendIdoc(sapConfig('SEND_BAD_PASSWORD', { SAP_CSRF: 'off' }), idoc));
     expect(error).toBeInstanceOf(SapRequestRefusedError);
     expect(error).toMatchObject({ retry: 'never', status: 401, docnum: idoc.docnum, operation: 'send-idoc', destinationName: 'SEND_BAD_PASSWORD' });
     expect(error.sapResponse).toContain('Logon failed');
+    expect(plain.stats().received).toBe(0);
+  });
+
+  it('a redirect (SAP sending the caller to a logon page) is never taken for success, nor retried', async () => {
+    plain.fail({ status: 302, count: 1, scope: 'idoc' });
+    const error = await sapFailure(sendIdoc(sapConfig('SEND_PLAIN', { SAP_CSRF: 'off' }), statusIdoc(11)));
+    expect(error).toBeInstanceOf(SapRequestRefusedError);
+    expect(error).toMatchObject({ retry: 'never', status: 302 });
+    expect(error.message).toMatch(/logon page/);
     expect(plain.stats().received).toBe(0);
   });
 

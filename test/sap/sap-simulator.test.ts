@@ -103,6 +103,7 @@ describe('SAP simulator over HTTP', () => {
   it.each([
     [{ count: 0 }],
     [{ status: 200, count: 1 }],
+    [{ status: 600, count: 1 }],
     [{ status: 503 }],
     [{ count: 1, scope: 'everything' }],
   ])('admin API refuses the fault %j', async (spec) => {
