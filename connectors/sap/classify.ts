@@ -52,14 +52,25 @@ function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
+/** The SDK's messages are layered ("Failed to build headers." around the real reason): keep them all. */
+function messageChain(error: unknown): string {
+  const messages: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current !== undefined && current !== null; depth++) {
+    const message = current instanceof Error ? current.message : String(current);
+    if (message !== '' && !messages.some((seen) => seen.includes(message))) messages.push(message.replace(/\s+/g, ' ').trim());
+    current = (current as { cause?: unknown }).cause;
+  }
+  return messages.join(' ← ');
+}
+
 /** Converts whatever the SAP Cloud SDK threw into one SapError. */
 export function toSapError(error: unknown, context: SapErrorContext): SapError {
   if (error instanceof SapError) return error;
   const failure = httpFailureIn(error);
   const what = context.docnum === undefined ? context.operation : `${context.operation} of IDoc ${context.docnum}`;
   if (!failure) {
-    const message = error instanceof Error ? error.message : String(error);
-    return new SapDestinationError({ ...context, message: `${what} via destination "${context.destinationName}": ${message}`, cause: error });
+    return new SapDestinationError({ ...context, message: `${what} via destination "${context.destinationName}": ${messageChain(error)}`, cause: error });
   }
   const response = failure.response;
   if (!response) {

@@ -30,7 +30,13 @@ export function basicDestination(name: string, simulator: SapSimulator, user = '
 
 /** The connector's configuration as start-up would load it, for one destination. */
 export function sapConfig(destinationName: string, overrides: Record<string, string> = {}): SapConfig {
-  return loadSapConfig({ destinations: process.env.destinations, SAP_DESTINATION: destinationName, SAP_TIMEOUT_MS: '5000', ...overrides });
+  return loadSapConfig({
+    destinations: process.env.destinations,
+    VCAP_SERVICES: process.env.VCAP_SERVICES,
+    SAP_DESTINATION: destinationName,
+    SAP_TIMEOUT_MS: '5000',
+    ...overrides,
+  });
 }
 
 export async function simulator(options: SapSimulatorOptions = {}): Promise<SapSimulator> {
