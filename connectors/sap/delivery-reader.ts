@@ -1,5 +1,5 @@
 import type { SapConfig } from './config';
-import { SapResponseError, type SapError } from './errors';
+import { SapRequestRefusedError, SapResponseError, type SapError } from './errors';
 import { sapHttp } from './sap-http';
 
 /** An outbound delivery header as API_OUTBOUND_DELIVERY_SRV (A_OutbDeliveryHeader) gives it. */
@@ -96,17 +96,20 @@ function responseError(config: SapConfig, message: string, data: unknown): SapEr
 }
 
 function toHeader(config: SapConfig, entity: unknown): OutboundDeliveryHeader {
-  if (typeof entity !== 'object' || entity === null || typeof (entity as Record<string, unknown>).DeliveryDocument !== 'string') {
+  const source = typeof entity === 'object' && entity !== null ? (entity as Record<string, unknown>) : {};
+  const deliveryDocument = source.DeliveryDocument;
+  if (typeof deliveryDocument !== 'string' || deliveryDocument === '') {
     throw responseError(config, 'A delivery without DeliveryDocument in SAP\'s answer', entity);
   }
-  const source = entity as Record<string, unknown>;
-  const header: Record<string, string> = {};
-  for (const [name, property] of Object.entries(PROPERTIES)) {
+  const header: OutboundDeliveryHeader = { deliveryDocument };
+  for (const name of Object.keys(PROPERTIES) as (keyof OutboundDeliveryHeader)[]) {
+    const property = PROPERTIES[name];
     const raw = source[property];
+    // OData V2 sends DateTime as /Date(ms)/ and empty strings for initial values: both normalised.
     const value = DATE_PROPERTIES.has(property) ? odataDate(raw) : typeof raw === 'string' && raw !== '' ? raw : undefined;
     if (value !== undefined) header[name] = value;
   }
-  return header as unknown as OutboundDeliveryHeader;
+  return header;
 }
 
 interface ODataPage {
@@ -174,7 +177,7 @@ export async function readOutboundDelivery(config: SapConfig, deliveryDocument: 
     const d = typeof response.data === 'object' && response.data !== null ? (response.data as { d?: unknown }).d : undefined;
     return toHeader(config, d);
   } catch (error) {
-    if ((error as SapError).status === 404) return undefined;
+    if (error instanceof SapRequestRefusedError && error.status === 404) return undefined;
     throw error;
   }
 }
