@@ -54,17 +54,21 @@ async function startPrivateRedis(): Promise<RedisEndpoint> {
   const port = await freePort();
   let child: ChildProcess;
   try {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', env: process.env });
   } catch (error) {
     throw new RedisUnavailableError('No Redis answers on 127.0.0.1:6379 and redis-server could not be started: install Redis (apt-get install redis-server) or set REDIS_URL', { cause: error });
   }
+  let failed = false;
   const spawnFailure = new Promise<never>((_, reject) => {
-    child.once('error', (error) => reject(new RedisUnavailableError(
-      'No Redis answers on 127.0.0.1:6379 and there is no redis-server on PATH: install Redis (apt-get install redis-server) or set REDIS_URL', { cause: error },
-    )));
+    child.once('error', (error) => {
+      failed = true;
+      reject(new RedisUnavailableError(
+        'No Redis answers on 127.0.0.1:6379 and there is no redis-server on PATH: install Redis (apt-get install redis-server) or set REDIS_URL', { cause: error },
+      ));
+    });
   });
   const ready = (async (): Promise<void> => {
-    for (let attempt = 0; attempt < 100; attempt++) {
+    for (let attempt = 0; attempt < 100 && !failed; attempt++) {
       if (await redisAnswers('127.0.0.1', port, 200)) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -88,13 +92,14 @@ async function startPrivateRedis(): Promise<RedisEndpoint> {
   };
 }
 
-export async function resolveRedis(redisUrl: string | undefined = process.env.REDIS_URL): Promise<RedisEndpoint> {
+/** `localPort` is where a local Redis is looked for (6379; tests point it elsewhere). */
+export async function resolveRedis(redisUrl: string | undefined = process.env.REDIS_URL, localPort = 6379): Promise<RedisEndpoint> {
   if (redisUrl) {
     const url = new URL(redisUrl);
     return { host: url.hostname, port: Number(url.port || 6379), url: redisUrl, embedded: false };
   }
-  if (await redisAnswers('127.0.0.1', 6379)) {
-    return { host: '127.0.0.1', port: 6379, url: 'redis://127.0.0.1:6379', embedded: false };
+  if (await redisAnswers('127.0.0.1', localPort)) {
+    return { host: '127.0.0.1', port: localPort, url: `redis://127.0.0.1:${localPort}`, embedded: false };
   }
   return startPrivateRedis();
 }

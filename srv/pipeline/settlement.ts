@@ -55,16 +55,17 @@ export async function deadLetter(idocId: string, queue: string, jobId: string, r
   });
 }
 
-/** An operator's re-drive after a fix: the IDoc goes back to the queue under a new job id. */
+/**
+ * An operator's re-drive after a fix: the IDoc goes back to the queue under a new job id.
+ * Runs in the caller's transaction (an OData action's, or one the CLI opens).
+ */
 export async function redrive(idocId: string): Promise<boolean> {
-  return cds.tx(async () => {
-    const row = await SELECT.one.from(Outbox).columns('ID', 'redriveCount').where({ idoc_ID: idocId, state: 'failed' });
-    if (!row) return false;
-    await UPDATE.entity(Outbox).set({ state: 'pending', redriveCount: (row.redriveCount ?? 0) + 1, queuedAt: null }).where({ ID: row.ID });
-    await UPDATE.entity(DeadLetters).set({ redrivenAt: new Date().toISOString() }).where({ idoc_ID: idocId, redrivenAt: null });
-    const message = 'Re-driven by an operator: ready to be passed to the ledger again';
-    await UPDATE.entity(InboundIdocs).set({ status: '64', statusText: message }).where({ ID: idocId });
-    await INSERT.into(IdocStatusRecords).entries({ idoc_ID: idocId, status: '64', message });
-    return true;
-  });
+  const row = await SELECT.one.from(Outbox).columns('ID', 'redriveCount').where({ idoc_ID: idocId, state: 'failed' });
+  if (!row) return false;
+  await UPDATE.entity(Outbox).set({ state: 'pending', redriveCount: (row.redriveCount ?? 0) + 1, queuedAt: null }).where({ ID: row.ID });
+  await UPDATE.entity(DeadLetters).set({ redrivenAt: new Date().toISOString() }).where({ idoc_ID: idocId, redrivenAt: null });
+  const message = 'Re-driven by an operator: ready to be passed to the ledger again';
+  await UPDATE.entity(InboundIdocs).set({ status: '64', statusText: message }).where({ ID: idocId });
+  await INSERT.into(IdocStatusRecords).entries({ idoc_ID: idocId, status: '64', message });
+  return true;
 }
