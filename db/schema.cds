@@ -177,6 +177,8 @@ entity InboundIdocs : cuid {
   contentHash       : String(64);
   status            : IdocStatus;
   statusText        : String(500);
+  /** The status SAP was last told of in an ALEAUD; differs from status while a confirmation is due. */
+  acknowledgedStatus : IdocStatus;
   shipment          : Association to Shipments;
   statusHistory     : Composition of many IdocStatusRecords on statusHistory.idoc = $self;
 }
@@ -210,9 +212,41 @@ entity Outbox : cuid {
   ledgerBlock   : Integer64;
 }
 
+/**
+ * An IDoc Lading sends to SAP. The DOCNUM is derived from what the IDoc reports (a ledger event, an
+ * inbound IDoc's outcome), so a resend is recognisably the same IDoc; the XML is built once and kept.
+ * Status follows SAP's outbound codes: 30 ready for dispatch, 03 passed to port, 02 error passing to port.
+ */
+@assert.unique: { docnum: [docnum] }
+entity OutboundIdocs : cuid {
+  docnum        : String(16);
+  idocType      : String(30);
+  messageType   : String(30);
+  extensionType : String(30);
+  purpose       : String(20) enum { acknowledgement; transport; customs; proofOfDelivery; };
+  ledgerEventId : String(36);
+  inboundIdoc   : Association to InboundIdocs;
+  shipment      : Association to Shipments;
+  payload       : LargeString;
+  status        : String(2) default '30';
+  statusText    : String(500);
+  createdAt     : Timestamp @cds.on.insert: $now;
+  queuedAt      : Timestamp;
+  sentAt        : Timestamp;
+}
+
+/** Where a ledger listener resumes: the block, and the last transaction of it already handled. */
+entity LedgerCheckpoints {
+  key listener      : String(40);
+      blockNumber   : Integer64;
+      transactionId : String(64);
+      updatedAt     : Timestamp;
+}
+
 /** Work the pipeline gave up on, with the reason; an operator re-drives it after a fix. */
 entity DeadLetters : cuid {
-  idoc       : Association to InboundIdocs;
+  idoc         : Association to InboundIdocs;
+  outboundIdoc : Association to OutboundIdocs;
   queue      : String(60);
   jobId      : String(120);
   reason     : String(1000);

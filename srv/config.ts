@@ -43,10 +43,20 @@ export interface LedgerConfig {
   devnetMspId: string;
 }
 
+export interface SapSideConfig {
+  /** Send IDocs to SAP: ledger news and acknowledgements (LADING_SAP=on|off, default on). */
+  enabled: boolean;
+  /** The `destinations` variable is set: a configured SAP (connectors/sap reads the rest). Unset: the SAP simulator is embedded. */
+  destinationConfigured: boolean;
+  /** Port of the embedded SAP simulator (SAPSIM_PORT, default 4005; 0 = any free port). */
+  simulatorPort: number;
+}
+
 export interface LadingConfig {
   inbound: InboundConfig;
   pipeline: PipelineConfig;
   ledger: LedgerConfig;
+  sap: SapSideConfig;
 }
 
 type Environment = Record<string, string | undefined>;
@@ -101,6 +111,11 @@ export function readConfig(env: Environment = process.env): LadingConfig {
       lingerMs: positiveInteger(env, 'LEDGER_BATCH_LINGER_MS', 20),
       lockDurationMs: positiveInteger(env, 'LEDGER_LOCK_MS', 30_000),
       redriveAfterMs: positiveInteger(env, 'LEDGER_REDRIVE_AFTER_MS', 15_000),
+    },
+    sap: {
+      enabled: onOff(env, 'LADING_SAP', true),
+      destinationConfigured: Boolean(env.destinations?.trim()) || Boolean(env.VCAP_SERVICES?.includes('"destination"')),
+      simulatorPort: env.SAPSIM_PORT?.trim() === '0' ? 0 : positiveInteger(env, 'SAPSIM_PORT', 4005),
     },
     ledger: {
       fabricConfigured: Boolean(env.FABRIC_PEER_ENDPOINT?.trim()),

@@ -18,3 +18,5 @@ export { DEFAULT_DEADLINE_QUALIFIERS, buildShipmentDeadlines } from './shipment-
 export type { ShipmentDeadline, ShipmentDeadlineOptions, ShipmentDeadlineUpdate, TransportMilestone } from './shipment-deadlines';
 export { CUSTOMS_EXTENSION, CUSTOMS_MESSAGE_TYPE, CUSTOMS_STATUS_CODES, buildCustomsStatus } from './customs-status';
 export type { CustomsDecision, CustomsStatusOptions, CustomsStatusUpdate } from './customs-status';
+export { sapUpdateFor } from './ledger-updates';
+export type { DeliveryFacts, LedgerEventForSap, SapUpdate, SapUpdatePurpose } from './ledger-updates';

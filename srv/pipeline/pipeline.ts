@@ -5,8 +5,9 @@ import type { BackoffOptions } from '../../connectors/queue';
 import { BatchWorker, DEFAULT_BACKOFF, PartitionedQueue } from '../../connectors/queue';
 import type { LedgerSubmitJob, LedgerSubmitResult } from './ledger-submit';
 import { ledgerSubmitProcessor } from './ledger-submit';
+import { outboxSource } from './outbox-source';
 import type { RelayOptions } from './relay';
-import { OutboxRelay } from './relay';
+import { Relay } from './relay';
 import type { CommittedBatch } from './settlement';
 import { settleCommitted } from './settlement';
 
@@ -42,7 +43,7 @@ const log = cds.log('pipeline');
 export class LedgerPipeline {
   readonly submitQueue: PartitionedQueue<LedgerSubmitJob>;
   readonly confirmQueue: Queue<CommittedBatch>;
-  readonly relay: OutboxRelay;
+  readonly relay: Relay<LedgerSubmitJob>;
   readonly #submitWorkers: BatchWorker<LedgerSubmitJob, LedgerSubmitResult>[];
   readonly #confirmWorker: Worker<CommittedBatch>;
 
@@ -68,7 +69,7 @@ export class LedgerPipeline {
       connection, prefix, concurrency: 4, autorun: false,
     });
     this.#confirmWorker.on('error', (error) => log.error('ledger-confirm worker:', error.message));
-    this.relay = new OutboxRelay(this.submitQueue, options.relay);
+    this.relay = new Relay('ledger', outboxSource, this.submitQueue, options.relay);
   }
 
   start(): this {

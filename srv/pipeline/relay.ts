@@ -1,41 +1,51 @@
 import cds from '@sap/cds';
-import type { PartitionedQueue } from '../../connectors/queue';
-import { Outbox } from '#cds-models/lading';
-import type { LedgerSubmitJob } from './ledger-submit';
+import type { PartitionedJob } from '../../connectors/queue';
 
 /**
- * Outbox → queue. Redis is transport, the database is the truth: pending rows are queued with a
- * deterministic job id, and rows queued but still unconfirmed after a while are queued again —
- * a no-op while BullMQ still has the job, a re-drive when Redis lost it (restart, FLUSHALL).
+ * Database → queue. Redis is transport, the database is the truth: rows waiting in the database
+ * are queued with a deterministic job id, and rows queued but still unsettled after a while are
+ * queued again — a no-op while BullMQ still has the job, a re-drive when Redis lost it (restart,
+ * FLUSHALL). Sources: the inbound outbox (→ ledger) and the outbound IDocs (→ SAP).
  */
 
+export interface RelaySource<Data> {
+  /** Rows never queued, oldest first. */
+  waiting(limit: number): Promise<PartitionedJob<Data>[]>;
+  /** Rows queued before `before` and still not settled, oldest first. */
+  unsettled(before: string, limit: number): Promise<PartitionedJob<Data>[]>;
+  /** Records that these rows (by job id) were queued now. */
+  markQueued(jobs: PartitionedJob<Data>[]): Promise<void>;
+}
+
+export interface RelayTarget<Data> {
+  addAll(jobs: PartitionedJob<Data>[]): Promise<void>;
+}
+
 export interface RelayOptions {
-  /** How often pending rows are looked for, in ms. Default 200. */
+  /** How often waiting rows are looked for, in ms. Default 200. */
   intervalMs?: number;
-  /** After how long an unconfirmed queued row is queued again, in ms. Default 15,000. */
+  /** After how long an unsettled queued row is queued again, in ms. Default 15,000. */
   redriveAfterMs?: number;
   /** Most rows per pass. Default 2,000. */
   batchSize?: number;
 }
 
-export function jobIdOf(idocId: string, redriveCount: number | null | undefined): string {
-  return redriveCount ? `idoc-${idocId}-r${redriveCount}` : `idoc-${idocId}`;
-}
-
-export class OutboxRelay {
+export class Relay<Data> {
   readonly #options: Required<RelayOptions>;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #lastRedrive = 0;
-  #onError: (error: Error) => void = (error) => cds.log('pipeline').error('outbox relay failed', error);
 
-  constructor(private readonly queue: PartitionedQueue<LedgerSubmitJob>, options: RelayOptions = {}) {
+  constructor(readonly name: string, private readonly source: RelaySource<Data>, private readonly target: RelayTarget<Data>, options: RelayOptions = {}) {
     this.#options = { intervalMs: options.intervalMs ?? 200, redriveAfterMs: options.redriveAfterMs ?? 15_000, batchSize: options.batchSize ?? 2_000 };
   }
 
   start(): void {
     const tick = (): void => {
-      this.#running = this.pass().then(() => undefined, (error: Error) => this.#onError(error)).finally(() => {
+      this.#running = this.pass().then(
+        () => undefined,
+        (error: Error) => cds.log('pipeline').error(`${this.name} relay failed:`, error.message),
+      ).finally(() => {
         if (this.#timer) this.#timer = setTimeout(tick, this.#options.intervalMs);
       });
     };
@@ -51,41 +61,19 @@ export class OutboxRelay {
 
   /** One relay pass; returns how many rows were (re)queued. */
   async pass(): Promise<number> {
-    let queued = await this.relayPending();
+    let queued = await this.#move(await this.source.waiting(this.#options.batchSize));
     if (Date.now() - this.#lastRedrive >= this.#options.redriveAfterMs / 3) {
       this.#lastRedrive = Date.now();
-      queued += await this.redriveUnconfirmed(this.#options.redriveAfterMs);
+      const before = new Date(Date.now() - this.#options.redriveAfterMs).toISOString();
+      queued += await this.#move(await this.source.unsettled(before, this.#options.batchSize));
     }
     return queued;
   }
 
-  async relayPending(): Promise<number> {
-    const rows = await SELECT.from(Outbox).columns('ID', 'idoc_ID', 'shipmentId', 'redriveCount')
-      .where({ state: 'pending' }).orderBy('createdAt', 'ID').limit(this.#options.batchSize);
-    if (rows.length === 0) return 0;
-    await this.#enqueue(rows);
-    await UPDATE.entity(Outbox).set({ state: 'queued', queuedAt: new Date().toISOString() })
-      .where({ ID: { in: rows.map((row) => row.ID as string) }, state: 'pending' });
-    return rows.length;
-  }
-
-  /** Queues again every row queued longer ago than `olderThanMs` and still not confirmed. */
-  async redriveUnconfirmed(olderThanMs: number): Promise<number> {
-    const before = new Date(Date.now() - olderThanMs).toISOString();
-    const rows = await SELECT.from(Outbox).columns('ID', 'idoc_ID', 'shipmentId', 'redriveCount')
-      .where({ state: 'queued', queuedAt: { '<': before } }).orderBy('createdAt', 'ID').limit(this.#options.batchSize);
-    if (rows.length === 0) return 0;
-    await this.#enqueue(rows);
-    await UPDATE.entity(Outbox).set({ queuedAt: new Date().toISOString() }).where({ ID: { in: rows.map((row) => row.ID as string) }, state: 'queued' });
-    return rows.length;
-  }
-
-  async #enqueue(rows: { idoc_ID?: string | null; shipmentId?: string | null; redriveCount?: number | null }[]): Promise<void> {
-    await this.queue.addAll(rows.map((row) => ({
-      key: row.shipmentId ?? '',
-      name: 'record',
-      data: { idocId: row.idoc_ID as string, shipmentId: row.shipmentId ?? '' },
-      jobId: jobIdOf(row.idoc_ID as string, row.redriveCount),
-    })));
+  async #move(jobs: PartitionedJob<Data>[]): Promise<number> {
+    if (jobs.length === 0) return 0;
+    await this.target.addAll(jobs);
+    await this.source.markQueued(jobs);
+    return jobs.length;
   }
 }

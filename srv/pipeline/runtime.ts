@@ -1,7 +1,10 @@
 import cds from '@sap/cds';
 import { ShipmentLedger, connectLedger, devnetConfig, loadFabricConfig, type LedgerConnection } from '../../connectors/fabric';
 import { resolveRedis, type RedisEndpoint } from '../../connectors/queue';
+import { loadSapConfig } from '../../connectors/sap';
 import { startDevnet, type Devnet } from '../../devnet';
+import { startSapSimulator, type SapSimulator } from '../../sap-simulator';
+import { SapSide } from '../sap-outbound/sap-side';
 import type { LadingConfig } from '../config';
 import { LedgerPipeline } from './pipeline';
 
@@ -17,6 +20,8 @@ export interface LedgerSide {
   connection: LedgerConnection;
   ledger: ShipmentLedger;
   pipeline: LedgerPipeline;
+  sapSide?: SapSide;
+  sapSimulator?: SapSimulator;
   stop(): Promise<void>;
 }
 
@@ -57,7 +62,26 @@ export async function startLedgerSide(config: LadingConfig): Promise<LedgerSide>
     }).start();
     opened.push(() => pipeline.stop());
     log.info(`pipeline: ${settings.partitions} ledger-submit partitions, batches of up to ${settings.maxBatch} IDocs`);
-    return { redis, devnet, connection, ledger, pipeline, stop };
+
+    let sapSide: SapSide | undefined;
+    let sapSimulator: SapSimulator | undefined;
+    if (config.sap.enabled) {
+      if (!config.sap.destinationConfigured) {
+        sapSimulator = await startSapSimulator({ port: config.sap.simulatorPort, users: { LADING: 'lading' } });
+        opened.push(() => (sapSimulator as SapSimulator).stop());
+        // The SDK reads destinations from the environment: point SAP_ERP at the simulator.
+        process.env.destinations = JSON.stringify([{ name: process.env.SAP_DESTINATION ?? 'SAP_ERP', url: sapSimulator.url, username: 'LADING', password: 'lading' }]);
+        log.info(`SAP simulator (IDoc inbound, delivery API) at ${sapSimulator.url}, admin ${sapSimulator.url}/admin/stats`);
+      }
+      const sap = loadSapConfig();
+      sapSide = new SapSide({
+        connection: { host: redis.host, port: redis.port, maxRetriesPerRequest: null }, prefix: settings.queuePrefix, sap,
+        ledgerConnection: connection, ledger, ownMspId: fabricConfig.mspId, redriveAfterMs: settings.redriveAfterMs,
+      }).start();
+      opened.push(() => (sapSide as SapSide).stop());
+      log.info(`SAP outbound: destination ${sap.destinationName}, ledger listener and acknowledgements on`);
+    }
+    return { redis, devnet, connection, ledger, pipeline, sapSide, sapSimulator, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Segment } from '../../mappings';
+import { readIdocXml } from '../../mappings';
+import { startSapSimulator, type SapSimulator } from '../../sap-simulator';
+import { connectAs, Devnet, newEvent, type OrgClient } from '../ledger/support';
+import { fixture, startLading } from '../support/lading';
+
+/**
+ * Ledger → SAP end to end: SAP's delivery goes in over HTTP; carrier, customs broker and
+ * consignee record their events on devnet with their own identities through the gateway; the SAP
+ * simulator receives the IDocs Lading builds, and the acknowledgements of SAP's own IDocs.
+ */
+
+let devnet: Devnet;
+let sap: SapSimulator;
+const orgs: Partial<Record<'carrier' | 'broker', OrgClient>> = {};
+
+beforeAll(async () => {
+  devnet = await Devnet.start();
+  sap = await startSapSimulator({ port: 0, users: { LADING: 'lading' } });
+  const orgDir = join(devnet.dir, 'orgs', 'ShipperMSP');
+  Object.assign(process.env, {
+    LADING_PIPELINE: 'on',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+    FABRIC_PEER_ENDPOINT: devnet.address,
+    FABRIC_MSP_ID: 'ShipperMSP',
+    FABRIC_CERT_PATH: join(orgDir, 'cert.pem'),
+    FABRIC_KEY_PATH: join(orgDir, 'key.pem'),
+    destinations: JSON.stringify([{ name: 'SAP_ERP', url: sap.url, username: 'LADING', password: 'lading' }]),
+  });
+  orgs.carrier = await connectAs(devnet, 'CarrierMSP');
+  orgs.broker = await connectAs(devnet, 'BrokerMSP');
+}, 120_000);
+
+const lading = startLading();
+
+afterAll(async () => {
+  orgs.carrier?.close();
+  orgs.broker?.close();
+  await devnet?.dispose();
+  await sap?.stop();
+  for (const name of ['LADING_PIPELINE', 'REDIS_URL', 'QUEUE_PREFIX', 'FABRIC_PEER_ENDPOINT', 'FABRIC_MSP_ID', 'FABRIC_CERT_PATH', 'FABRIC_KEY_PATH', 'destinations']) delete process.env[name];
+});
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The IDocs SAP received of a message type, read back as segments. */
+function receivedSegments(messageType: string): { docnum: string | undefined; segments: Segment[]; control: Record<string, string> }[] {
+  return sap.received({ messageType }).map((received) => {
+    const [idoc] = readIdocXml(received.xml).idocs;
+    return { docnum: received.docnum, segments: idoc?.segments ?? [], control: idoc?.control?.fields ?? {} };
+  });
+}
+
+function find(segments: Segment[], name: string): Segment[] {
+  return segments.flatMap((segment) => [...(segment.name === name ? [segment] : []), ...find(segment.children, name)]);
+}
+
+const SHIPMENT = 'S4HCLNT100/0080004242';
+
+describe('ledger → SAP', () => {
+  it('acknowledges SAP\'s IDocs with ALEAUD: 53 with the ledger transaction, 51 with the reason', async () => {
+    expect((await lading.postIdoc(fixture('delvry/delvry07-desadv-3-items.xml'))).status).toBe(200);
+    expect((await lading.postIdoc(fixture('bad/missing-vbeln.xml'))).status).toBe(422);
+    const states = await waitFor('two confirmations', () => {
+      const found = receivedSegments('ALEAUD').flatMap((idoc) => find(idoc.segments, 'E1STATE'));
+      return found.length >= 2 ? found : undefined;
+    });
+    const posted = states.find((state) => state.fields.DOCNUM === '0000000001004242');
+    expect(posted?.fields).toMatchObject({ STATUS: '53' });
+    expect(posted?.fields.STATXT).toMatch(/^Posted on the ledger: block \d+/);
+    expect(find(posted ? [posted] : [], 'E1PRTOB')[0]?.fields.OBJKEY).toMatch(/^[0-9a-f]{64}$/);
+    const rejected = states.find((state) => state.fields.DOCNUM === '0000000009000004');
+    expect(rejected?.fields).toMatchObject({ STATUS: '51' });
+    expect(rejected?.fields.STATXT).toContain('VBELN');
+    const [aleaud] = receivedSegments('ALEAUD');
+    expect(aleaud?.control).toMatchObject({ IDOCTYP: 'ALEAUD01', RCVPRN: 'S4HCLNT100', RCVPOR: 'SAPS4H', SNDPRN: 'LADING' });
+  });
+
+  it('turns the carrier\'s transport events into shipment deadlines, and never echoes Lading\'s own events', async () => {
+    const carrier = orgs.carrier as OrgClient;
+    await carrier.ledger.recordEvents([
+      newEvent(SHIPMENT, { eventType: 'EQUIPMENT', eventTypeCode: 'LOAD', documentTypeCode: undefined, eventDateTime: '2026-11-26T08:00:00Z', equipmentReference: 'MSKU1234565' }),
+      newEvent(SHIPMENT, { eventType: 'TRANSPORT', eventTypeCode: 'DEPA', documentTypeCode: undefined, eventDateTime: '2026-11-26T18:30:00Z' }),
+    ]);
+    await carrier.ledger.recordEvents([newEvent(SHIPMENT, { eventType: 'TRANSPORT', eventTypeCode: 'ARRI', documentTypeCode: undefined, eventDateTime: '2026-11-28T06:45:00Z' })]);
+    const shipments = await waitFor('three shipment updates', () => {
+      const found = receivedSegments('SHPMNT');
+      return found.length >= 3 ? found : undefined;
+    });
+    const deadlines = shipments.flatMap((idoc) => find(idoc.segments, 'E1EDT10')).map((segment) => [segment.fields.ISDD, segment.fields.ISDZ]);
+    expect(deadlines.sort()).toEqual([['20261126', '080000'], ['20261126', '183000'], ['20261128', '064500']]);
+    for (const idoc of shipments) {
+      expect(idoc.control).toMatchObject({ IDOCTYP: 'SHPMNT05', MESTYP: 'SHPMNT', RCVPRN: 'S4HCLNT100' });
+      expect(find(idoc.segments, 'E1EDT20')[0]?.fields.EXTI1).toBe('0080004242');
+    }
+    // Lading's own events (the DESADV's receipt, goods issue, plans) went to the ledger but not back to SAP.
+    expect(Object.keys(sap.stats().byMessageType).sort()).toEqual(['ALEAUD', 'SHPMNT']);
+  });
+
+  it('sends customs decisions to the delivery, each once', async () => {
+    const broker = orgs.broker as OrgClient;
+    const mrn = '26DE123456789012A1';
+    await broker.ledger.recordEvents([newEvent(SHIPMENT, { eventTypeCode: 'HOLD', documentTypeCode: 'CUS', documentID: mrn, eventDateTime: '2026-11-28T09:00:00Z' })]);
+    await broker.ledger.recordEvents([newEvent(SHIPMENT, { eventTypeCode: 'RELS', documentTypeCode: 'CUS', documentID: mrn, eventDateTime: '2026-11-28T15:20:00Z' })]);
+    const customs = await waitFor('two customs updates', () => {
+      const found = sap.received().filter((idoc) => idoc.xml.includes('ZLADING_CUSTOMS01'));
+      return found.length >= 2 ? found : undefined;
+    });
+    const statuses = customs.map((idoc) => {
+      const [parsed] = readIdocXml(idoc.xml).idocs;
+      const segment = find(parsed?.segments ?? [], 'Z1LADING_CUSTOMS')[0];
+      return [segment?.fields.STATUS, segment?.fields.MRN];
+    });
+    expect(statuses.map(([status]) => status).sort()).toEqual(['HOLD', 'RELS']);
+    expect(statuses.every(([, declaration]) => declaration === mrn)).toBe(true);
+    expect(sap.stats().duplicates).toBe(0);
+  });
+});
