@@ -51,6 +51,22 @@ export interface EventRecord {
   recordedAt: string;
   /** 1-based position of this event in its shipment's `events`. */
   sequence: number;
+  /** Proof of delivery only: the identity whose certificate the POD signature verified against. */
+  podSigner?: PodSigner;
+}
+
+/**
+ * The submitting identity of a proof of delivery, kept so that anyone on the channel can verify
+ * the signature later without asking the consignee (verifyProofOfDelivery).
+ */
+export interface PodSigner {
+  mspId: string;
+  /** PEM of the submitter's X.509 certificate (the transaction creator's id bytes). */
+  certificate: string;
+  /** Subject of the certificate, attributes joined by ", ", e.g. `C=US, O=ConsigneeMSP, CN=user1`. */
+  subject: string;
+  /** SHA-256 of the DER certificate, colon-separated uppercase hex (as `openssl x509 -fingerprint -sha256`). */
+  fingerprint256: string;
 }
 
 /** The latest actual (ACT) event by event time: what a shipment's "current status" means. */

@@ -1,9 +1,10 @@
+import type { X509Certificate } from 'node:crypto';
 import { assertCustomsMember, assertMayRecord } from './access-policy';
-import { canonicalJson } from './canonical-json';
 import type { CustomsValues } from './customs';
 import { ConflictError, InvalidInputError } from './errors';
 import type { LedgerStore } from './ledger-store';
-import type { EventRecord, RecordEventsResult, ShipmentEvent, ShipmentEventsRecordedPayload, ShipmentHead } from './model';
+import type { EventRecord, PodSigner, RecordEventsResult, ShipmentEvent, ShipmentEventsRecordedPayload, ShipmentHead } from './model';
+import { assertSamePodSigner, assertSignedBySubmitter, contentFingerprint, isProofOfDeliveryEvent, parseCertificate } from './proof-of-delivery';
 
 /** Facts about the running transaction the recording needs (all deterministic across peers). */
 export interface RecordingContext {
@@ -11,6 +12,8 @@ export interface RecordingContext {
   txId: string;
   /** Proposal timestamp, ISO 8601: the same on every endorsing peer. */
   txTime: string;
+  /** The transaction creator's id bytes (PEM certificate): proofs of delivery are verified against it. */
+  creatorIdBytes: Uint8Array;
 }
 
 export interface RecordingOutcome {
@@ -35,12 +38,16 @@ export async function recordEvents(
   const fresh: ShipmentEvent[] = [];
   const unchanged: string[] = [];
   const seenInBatch = new Map<string, string>();
+  const podSigners = new Map<string, PodSigner>();
+  const creator = lazyCreator(context);
 
   for (const event of events) {
     assertMayRecord(context.mspId, event);
+    // Every copy is verified, a repeat inside the batch too: no unchecked signature passes.
+    const podSigner = isProofOfDeliveryEvent(event) ? assertSignedBySubmitter(event, context.mspId, creator()) : undefined;
     const customsValues = customs.get(event.eventId);
     if (customsValues) assertCustomsMember(context.mspId, `record customs values (event ${event.eventId})`);
-    const fingerprint = canonicalJson(event);
+    const fingerprint = contentFingerprint(event);
     const earlier = seenInBatch.get(event.eventId);
     if (earlier !== undefined) {
       if (earlier !== fingerprint) throw new ConflictError(`event ${event.eventId} appears twice in the batch with different content`);
@@ -51,13 +58,15 @@ export async function recordEvents(
     const existing = await store.getEvent(event.eventId);
     if (existing) {
       assertSameEvent(existing, fingerprint, customsValues);
+      if (podSigner) assertSamePodSigner(existing, podSigner);
       unchanged.push(event.eventId);
     } else {
       fresh.push(event);
+      if (podSigner) podSigners.set(event.eventId, podSigner);
     }
   }
 
-  const records = await appendToShipments(store, context, fresh, customs);
+  const records = await appendToShipments(store, context, fresh, customs, podSigners);
   for (const record of records) {
     await store.putEvent(record);
     const customsValues = customs.get(record.event.eventId);
@@ -75,9 +84,15 @@ function checkCustomsBelongToBatch(events: ShipmentEvent[], customs: Map<string,
   }
 }
 
+/** The creator's certificate, parsed once and only when a proof of delivery needs it. */
+function lazyCreator(context: RecordingContext): () => X509Certificate | undefined {
+  let parsed: { certificate: X509Certificate | undefined } | undefined;
+  return () => (parsed ??= { certificate: parseCertificate(context.creatorIdBytes) }).certificate;
+}
+
 function assertSameEvent(existing: EventRecord, fingerprint: string, customsValues: CustomsValues | undefined): void {
   const eventId = existing.event.eventId;
-  if (canonicalJson(existing.event) !== fingerprint) {
+  if (contentFingerprint(existing.event) !== fingerprint) {
     throw new ConflictError(`event ${eventId} is already recorded with different content (recorded by ${existing.recordedBy} in transaction ${existing.txId})`);
   }
   if (existing.customsHash !== customsValues?.hash) {
@@ -91,6 +106,7 @@ async function appendToShipments(
   context: RecordingContext,
   fresh: ShipmentEvent[],
   customs: Map<string, CustomsValues>,
+  podSigners: Map<string, PodSigner>,
 ): Promise<EventRecord[]> {
   const heads = new Map<string, ShipmentHead>();
   const records: EventRecord[] = [];
@@ -102,6 +118,7 @@ async function appendToShipments(
     }
     appendEvent(head, event, context);
     const customsHash = customs.get(event.eventId)?.hash;
+    const podSigner = podSigners.get(event.eventId);
     records.push({
       event,
       ...(customsHash ? { customsHash } : {}),
@@ -109,6 +126,7 @@ async function appendToShipments(
       txId: context.txId,
       recordedAt: context.txTime,
       sequence: head.version,
+      ...(podSigner ? { podSigner } : {}),
     });
   }
   for (const head of heads.values()) await store.putHead(head);

@@ -4,6 +4,7 @@ import { parseCustomsTransient } from './customs';
 import { InvalidInputError, NotFoundError } from './errors';
 import { LedgerStore } from './ledger-store';
 import { SHIPMENT_EVENTS_RECORDED } from './model';
+import { isProofOfDeliveryEvent, verifyStoredProofOfDelivery } from './proof-of-delivery';
 import { recordEvents } from './record-events';
 import { parseEvents, requireIdArgument } from './validation';
 
@@ -28,7 +29,12 @@ export class ShipmentContract extends Contract {
     const customs = parseCustomsTransient(ctx.stub.getTransient());
     const outcome = await recordEvents(
       new LedgerStore(ctx.stub),
-      { mspId: ctx.clientIdentity.getMSPID(), txId: ctx.stub.getTxID(), txTime: ctx.stub.getDateTimestamp().toISOString() },
+      {
+        mspId: ctx.clientIdentity.getMSPID(),
+        txId: ctx.stub.getTxID(),
+        txTime: ctx.stub.getDateTimestamp().toISOString(),
+        creatorIdBytes: ctx.clientIdentity.getIDBytes(),
+      },
       events,
       customs,
     );
@@ -70,6 +76,22 @@ export class ShipmentContract extends Contract {
     const record = await new LedgerStore(ctx.stub).getEvent(requireIdArgument(eventId, 'eventId'));
     if (!record) throw new NotFoundError('event', eventId);
     return JSON.stringify(record);
+  }
+
+  /**
+   * Re-verifies a stored proof of delivery from the record alone (stored certificate, stored
+   * fields, stored signature), so any channel member can check it at any time. A record edited
+   * after the fact answers `valid: false` with the reason.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async verifyProofOfDelivery(ctx: Context, eventId: string): Promise<string> {
+    const record = await new LedgerStore(ctx.stub).getEvent(requireIdArgument(eventId, 'eventId'));
+    if (!record) throw new NotFoundError('event', eventId);
+    // An unsigned CMPL/TRD recorded before PODs were signed is still a POD: it answers invalid, not "not found".
+    const isPod = isProofOfDeliveryEvent(record.event) || record.event.proofOfDelivery !== undefined || record.podSigner !== undefined;
+    if (!isPod) throw new NotFoundError('proof of delivery of event', eventId);
+    return JSON.stringify(verifyStoredProofOfDelivery(record));
   }
 
   /** Customs values of one event, for members of customsPrivate only. */

@@ -7,6 +7,7 @@ import {
   EVENT_TYPES,
   type ShipmentEvent,
 } from './model';
+import { isProofOfDeliveryEvent } from './proof-of-delivery';
 
 /** A transaction stays well inside Fabric's message limits and the endorsement timeout. */
 export const MAX_EVENTS_PER_BATCH = 500;
@@ -65,6 +66,10 @@ function validateEvent(value: JsonValue, index: number): ShipmentEvent {
 
 function validateOptionalFields(value: JsonObject, fail: (field: string, rule: string) => never): void {
   if (value.documentTypeCode !== undefined) requireOneOf(value, 'documentTypeCode', DOCUMENT_TYPE_CODES, fail);
+  // A signed receipt on any other event would look like a POD without being checked as one.
+  if (value.proofOfDelivery !== undefined && !isProofOfDeliveryEvent(value)) {
+    fail('proofOfDelivery', 'is only allowed on an ACT SHIPMENT CMPL event about document TRD (proof of delivery)');
+  }
   if (value.location !== undefined && !isJsonObject(value.location) && typeof value.location !== 'string') {
     fail('location', 'must be an object (DCSA location) or a string when given');
   }

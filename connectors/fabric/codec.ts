@@ -7,6 +7,7 @@ import type {
   CustomsValues,
   LedgerEvent,
   LedgerEventRecord,
+  ProofOfDeliveryVerification,
   RecordResult,
   RecordedEventSummary,
   ShipmentEventsRecorded,
@@ -119,4 +120,18 @@ function isRecordedEventSummary(value: unknown): value is RecordedEventSummary {
 
 export function isShipmentEventsRecorded(value: unknown): value is ShipmentEventsRecorded {
   return isObject(value) && isStringArray(value.recorded) && Array.isArray(value.events) && value.events.every(isRecordedEventSummary);
+}
+
+export function isProofOfDeliveryVerification(value: unknown): value is ProofOfDeliveryVerification {
+  return (
+    isObject(value) &&
+    typeof value.eventId === 'string' &&
+    typeof value.valid === 'boolean' &&
+    isObject(value.signer) &&
+    typeof value.signer.mspId === 'string' &&
+    typeof value.signer.subject === 'string' &&
+    typeof value.signer.fingerprint256 === 'string' &&
+    typeof value.signedPayloadHash === 'string' &&
+    (value.reason === undefined || typeof value.reason === 'string')
+  );
 }

@@ -8,6 +8,7 @@ import {
   encodeJson,
   isCustomsValues,
   isLedgerEventRecord,
+  isProofOfDeliveryVerification,
   isRecordResult,
   isShipmentHead,
   isShipmentHistory,
@@ -16,6 +17,7 @@ import {
 import { commitStatusOf } from './commit-status';
 import type { LedgerConnection } from './connection';
 import { commitFailure, isDuplicateSubmission, toLedgerError, type LedgerErrorContext } from './errors';
+import { buildProofOfDeliveryEvent } from './proof-of-delivery';
 import type {
   CommittedRecord,
   CustomsByEvent,
@@ -23,10 +25,14 @@ import type {
   LedgerEvent,
   LedgerEventRecord,
   PreparedRecord,
+  ProofOfDeliveryInput,
+  ProofOfDeliverySigner,
+  ProofOfDeliveryVerification,
   RecordResult,
   ShipmentHead,
   ShipmentHistoryEntry,
   ShipmentPage,
+  SignedProofOfDelivery,
 } from './types';
 
 /** Names of the chaincode's transaction functions (default contract). */
@@ -37,6 +43,7 @@ const FN = {
   listShipments: 'listShipments',
   getEvent: 'getEvent',
   getCustomsValues: 'getCustomsValues',
+  verifyProofOfDelivery: 'verifyProofOfDelivery',
 } as const;
 
 /** Transient map key under which customs values travel (never written to the public ledger). */
@@ -148,6 +155,30 @@ export class ShipmentLedger {
   async getEvent(eventId: string): Promise<LedgerEventRecord> {
     const bytes = await this.#evaluate(FN.getEvent, [eventId], { eventIds: [eventId] });
     return decodeJson(bytes, isLedgerEventRecord, `event ${eventId}`);
+  }
+
+  /**
+   * Signs a proof of delivery with `signer` (the private key of this connection's identity: the
+   * chaincode checks the signature against the submitter's certificate) and records it as an
+   * ACT SHIPMENT CMPL event about TRD. The event id depends only on shipment and receipt time,
+   * so calling again after an unknown outcome finds the POD already recorded (`unchanged`).
+   * Throws ProofOfDeliveryInputError before any ledger call for a bad time or key, and
+   * ContractRejectedError (`invalid`) when the signature does not match the submitter.
+   */
+  async signProofOfDelivery(pod: ProofOfDeliveryInput, signer: ProofOfDeliverySigner, options: RecordOptions = {}): Promise<SignedProofOfDelivery> {
+    const event = buildProofOfDeliveryEvent(pod, signer);
+    const { transactionId, blockNumber } = await this.recordEvents([event], undefined, options);
+    return { eventId: event.eventId, transactionId, blockNumber };
+  }
+
+  /**
+   * The chaincode's re-verification of a stored proof of delivery, from the stored certificate
+   * and fields; `valid: false` with `reason` when they do not add up. ContractRejectedError
+   * `not-found` when there is no such event or it is not a POD.
+   */
+  async verifyProofOfDelivery(eventId: string): Promise<ProofOfDeliveryVerification> {
+    const bytes = await this.#evaluate(FN.verifyProofOfDelivery, [eventId], { eventIds: [eventId] });
+    return decodeJson(bytes, isProofOfDeliveryVerification, `proof of delivery verification of event ${eventId}`);
   }
 
   /** Customs values of an event; only members of the customs collection may read them. */

@@ -40,4 +40,13 @@ export {
   type ShipmentEventsNotice,
   type ShipmentEventsOptions,
 } from './events';
+export {
+  ProofOfDeliveryInputError,
+  buildProofOfDeliveryEvent,
+  canonicalJson,
+  loadSigningKey,
+  proofOfDeliveryEventId,
+  proofOfDeliveryPayload,
+  type PodSignedPayload,
+} from './proof-of-delivery';
 export type * from './types';

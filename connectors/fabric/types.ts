@@ -2,6 +2,7 @@
  * What the `lading` chaincode stores and answers, in DCSA Track & Trace terms. These are the only
  * shapes the rest of Lading sees; chaincode strings and bytes stay inside this connector.
  */
+import type { KeyObject } from 'node:crypto';
 
 export type EventType = 'SHIPMENT' | 'TRANSPORT' | 'EQUIPMENT';
 /** ACTual, PLaNned or ESTimated. */
@@ -42,6 +43,8 @@ export interface LedgerEvent {
   documentID?: string;
   transportCallID?: string;
   equipmentReference?: string;
+  /** Only on a proof of delivery (ACT SHIPMENT CMPL about TRD), where the chaincode requires it. */
+  proofOfDelivery?: ProofOfDelivery;
 }
 
 /** An event as the ledger keeps it: the event as submitted plus who recorded it and when. */
@@ -56,6 +59,8 @@ export interface LedgerEventRecord {
   recordedAt: string;
   /** 1-based position of the event in its shipment's `events`. */
   sequence: number;
+  /** Proof of delivery only: the identity whose certificate the signature verified against. */
+  podSigner?: PodSigner;
 }
 
 /** Customs values of one event; they travel in the transient map and live in a private collection. */
@@ -146,4 +151,75 @@ export interface CommittedRecord {
   transactionId: string;
   blockNumber: bigint;
   result: RecordResult;
+}
+
+/** One delivered item as the consignee confirms it. */
+export interface ProofOfDeliveryItem {
+  /** SAP item number (POSNR), 1 to 6 digits, e.g. `000010`; each at most once. */
+  itemNumber: string;
+  /** Quantity received, non-negative. */
+  quantity: number;
+  /** Unit of measure, 1 to 3 letters or digits, e.g. `PC`. */
+  unit: string;
+}
+
+/** What the consignee confirms; `signProofOfDelivery` turns it into a signed ledger event. */
+export interface ProofOfDeliveryInput {
+  /** `<sender partner>/<delivery number>`. */
+  shipmentId: string;
+  /** SAP delivery number; goes on the event as `documentID`. */
+  deliveryNumber: string;
+  /** When the goods were received, ISO 8601 with offset; normalised to UTC (`toISOString`). */
+  receivedAt: string;
+  items: readonly ProofOfDeliveryItem[];
+  remarks?: string;
+  /** Event time; default: `receivedAt`. */
+  eventDateTime?: string;
+}
+
+/** The key that signs a proof of delivery: the private key of the submitting identity. */
+export interface ProofOfDeliverySigner {
+  /** ECDSA private key, PKCS#8 (or SEC1) PEM, or a KeyObject. */
+  privateKeyPem: string | KeyObject;
+}
+
+/** The `proofOfDelivery` object of a POD event, as on the ledger. */
+export interface ProofOfDelivery {
+  receivedAt: string;
+  items: ProofOfDeliveryItem[];
+  remarks?: string;
+  /**
+   * Base64 DER ECDSA signature with SHA-256 over the canonical JSON (keys sorted, no whitespace)
+   * of `{ shipmentId, eventId, receivedAt, items, remarks? }`.
+   */
+  signature: string;
+}
+
+/** The certificate a proof of delivery was verified against when it was recorded. */
+export interface PodSigner {
+  mspId: string;
+  /** PEM X.509 certificate of the submitting identity. */
+  certificate: string;
+  /** Certificate subject, attributes joined by `, `. */
+  subject: string;
+  /** SHA-256 of the DER certificate, colon-separated uppercase hex. */
+  fingerprint256: string;
+}
+
+/** A proof of delivery that is on the ledger. */
+export interface SignedProofOfDelivery {
+  eventId: string;
+  transactionId: string;
+  blockNumber: bigint;
+}
+
+/** The chaincode's re-verification of a stored proof of delivery. */
+export interface ProofOfDeliveryVerification {
+  eventId: string;
+  valid: boolean;
+  signer: Omit<PodSigner, 'certificate'>;
+  /** SHA-256 hex of the canonical signed payload, recomputed from the stored event. */
+  signedPayloadHash: string;
+  /** Why it is not valid; absent when valid. */
+  reason?: string;
 }

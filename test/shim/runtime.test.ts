@@ -5,8 +5,9 @@
  * transactions carry real SignedProposals from a self-signed identity per organisation.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, sign, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
+import { canonicalJson, type JsonObject } from '../../chaincode/src/canonical-json';
 import { type ChaincodeResult, type ChaincodeRuntime, connectChaincode, freeLocalAddress, launchChaincode, type LaunchedChaincode } from '../../devnet/shim';
 import { compareKeys, type Identity, MapLedger, type MapSimulator, newIdentity, newProposal, PUBLIC } from './support';
 
@@ -55,6 +56,13 @@ function shipmentEvent(eventId: string, shipmentId: string, overrides: Partial<T
     source: { idocType: 'DELVRY07', docnum: '0000000000123456' },
     ...overrides,
   };
+}
+
+/** A proof of delivery must carry the submitter's signature over its canonical payload. */
+function signedBy(privateKey: KeyObject, event: TestEvent): TestEvent {
+  const receipt = { receivedAt: event.eventDateTime, items: [{ itemNumber: '000010', quantity: 10, unit: 'PC' }] };
+  const payload = canonicalJson({ shipmentId: event.shipmentId, eventId: event.eventId, ...receipt } as JsonObject);
+  return { ...event, proofOfDelivery: { ...receipt, signature: sign('sha256', Buffer.from(payload), privateKey).toString('base64') } };
 }
 
 const SHIPMENT_A = 'S4HCLNT100/0080990777';
@@ -203,7 +211,7 @@ describe('devnet/shim runtime driving the shipment chaincode as a service', () =
     expect((await record('ShipperMSP', [arrival('EVT-ACL2', 'PLN')])).result.status).toBe(200);
     expect((await record('BrokerMSP', [customsDecision('EVT-ACL3', 'APPR')])).result.status).toBe(200);
     expect((await record('ShipperMSP', [customsDecision('EVT-ACL4', 'SUBM')])).result.status).toBe(200);
-    const pod = shipmentEvent('EVT-ACL5', SHIPMENT_B, { eventTypeCode: 'CMPL', documentTypeCode: 'TRD' });
+    const pod = signedBy(identities.get('ConsigneeMSP')!.privateKey, shipmentEvent('EVT-ACL5', SHIPMENT_B, { eventTypeCode: 'CMPL', documentTypeCode: 'TRD' }));
     expect((await record('ConsigneeMSP', [pod])).result.status).toBe(200);
 
     expectRefused(await record('ShipperMSP', [arrival('EVT-ACL6', 'ACT')]), 'access denied', 'ShipperMSP', 'EVT-ACL6', 'TRANSPORT ARRI');
