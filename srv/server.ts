@@ -1,8 +1,8 @@
 import cds from '@sap/cds';
 import { readConfig } from './config';
 import { idocXmlRoute } from './idoc-inbound/http';
-import type { LedgerSide } from './pipeline/runtime';
 import { startLedgerSide } from './pipeline/runtime';
+import { runningLedgerSide, setRunningLedgerSide } from './running';
 import { ensureSchema } from './schema';
 
 /**
@@ -11,7 +11,6 @@ import { ensureSchema } from './schema';
  * CAP serves the OData services; this adds the IDoc routes and the ledger side.
  */
 const config = readConfig();
-let ledgerSide: LedgerSide | undefined;
 
 cds.on('bootstrap', (app) => {
   app.use(idocXmlRoute(config.inbound));
@@ -20,17 +19,13 @@ cds.on('bootstrap', (app) => {
 cds.on('served', async () => {
   // A file database keeps its data across restarts; it gets its tables on first start only.
   await ensureSchema();
-  if (config.pipeline.enabled) ledgerSide = await startLedgerSide(config);
+  if (config.pipeline.enabled) setRunningLedgerSide(await startLedgerSide(config));
 });
 
 cds.on('shutdown', async () => {
-  await ledgerSide?.stop();
-  ledgerSide = undefined;
+  const side = runningLedgerSide();
+  setRunningLedgerSide(undefined);
+  await side?.stop();
 });
-
-/** The running ledger side, for services that act on it (undefined with LADING_PIPELINE=off). */
-export function runningLedgerSide(): LedgerSide | undefined {
-  return ledgerSide;
-}
 
 export default cds.server;

@@ -29,6 +29,9 @@ beforeAll(async () => {
     FABRIC_CERT_PATH: join(orgDir, 'cert.pem'),
     FABRIC_KEY_PATH: join(orgDir, 'key.pem'),
     destinations: JSON.stringify([{ name: 'SAP_ERP', url: sap.url, username: 'LADING', password: 'lading' }]),
+    POD_SIGNER_MSP_ID: 'ConsigneeMSP',
+    POD_SIGNER_CERT_PATH: join(devnet.dir, 'orgs', 'ConsigneeMSP', 'cert.pem'),
+    POD_SIGNER_KEY_PATH: join(devnet.dir, 'orgs', 'ConsigneeMSP', 'key.pem'),
   });
   orgs.carrier = await connectAs(devnet, 'CarrierMSP');
   orgs.broker = await connectAs(devnet, 'BrokerMSP');
@@ -41,7 +44,7 @@ afterAll(async () => {
   orgs.broker?.close();
   await devnet?.dispose();
   await sap?.stop();
-  for (const name of ['LADING_PIPELINE', 'REDIS_URL', 'QUEUE_PREFIX', 'FABRIC_PEER_ENDPOINT', 'FABRIC_MSP_ID', 'FABRIC_CERT_PATH', 'FABRIC_KEY_PATH', 'destinations']) delete process.env[name];
+  for (const name of ['LADING_PIPELINE', 'REDIS_URL', 'QUEUE_PREFIX', 'FABRIC_PEER_ENDPOINT', 'FABRIC_MSP_ID', 'FABRIC_CERT_PATH', 'FABRIC_KEY_PATH', 'destinations', 'POD_SIGNER_MSP_ID', 'POD_SIGNER_CERT_PATH', 'POD_SIGNER_KEY_PATH']) delete process.env[name];
 });
 
 async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -124,6 +127,35 @@ describe('ledger → SAP', () => {
     });
     expect(statuses.map(([status]) => status).sort()).toEqual(['HOLD', 'RELS']);
     expect(statuses.every(([, declaration]) => declaration === mrn)).toBe(true);
+    expect(sap.stats().duplicates).toBe(0);
+  });
+
+  it('lets the consignee sign the POD with its own identity; SAP gets an STPPOD with the accepted quantities', async () => {
+    const pod = {
+      shipmentId: SHIPMENT, receivedAt: '2026-11-30T11:05:00Z', remarks: 'one housing cracked',
+      items: [{ itemNumber: '000010', quantity: 10, unit: 'PC' }, { itemNumber: '000020', quantity: 10, unit: 'PC' }, { itemNumber: '000030', quantity: 12, unit: 'PC' }],
+    };
+    const forbidden = await lading.request({ method: 'POST', url: '/odata/v4/pod/sign', data: pod, auth: { username: 'broker-a', password: 'broker-a' } });
+    expect(forbidden.status).toBe(403);
+    const signed = await lading.request<{ eventId: string; transactionId: string; blockNumber: number }>({ method: 'POST', url: '/odata/v4/pod/sign', data: pod, auth: { username: 'consignee', password: 'consignee' } });
+    expect(signed.status).toBe(200);
+    expect(signed.data.transactionId).toMatch(/^[0-9a-f]{64}$/);
+
+    const verified = await lading.request<{ valid: boolean; signerMspId: string; reason: string | null }>({ method: 'GET', url: `/odata/v4/pod/verify(eventId='${signed.data.eventId}')`, auth: { username: 'consignee', password: 'consignee' } });
+    expect(verified.data).toMatchObject({ valid: true, signerMspId: 'ConsigneeMSP' });
+
+    const [stppod] = await waitFor('the STPPOD', () => {
+      const found = receivedSegments('STPPOD');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(stppod?.control).toMatchObject({ IDOCTYP: 'DELVRY07', MESTYP: 'STPPOD', RCVPRN: 'S4HCLNT100' });
+    const header = find(stppod?.segments ?? [], 'E1EDL20')[0];
+    expect(header?.fields).toMatchObject({ VBELN: '0080004242', PODAT: '20261130', POTIM: '110500' });
+    const items = find(stppod?.segments ?? [], 'E1EDL24').map((item) => [item.fields.POSNR, Number(item.fields.LFIMG)]);
+    expect(items).toEqual([['000010', 10], ['000020', 11], ['000030', 12]]);
+    const deviations = find(stppod?.segments ?? [], 'E1EDL53');
+    expect(deviations).toHaveLength(1);
+    expect(Number(deviations[0]?.fields.PODMG)).toBe(10);
     expect(sap.stats().duplicates).toBe(0);
   });
 });
