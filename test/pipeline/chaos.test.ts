@@ -8,6 +8,7 @@ import { mapIdoc, readControlRecord, readIdocXml } from '../../mappings';
 import { connectAs, Devnet, type OrgClient } from '../ledger/support';
 import { fixture } from '../support/lading';
 import { basic, LadingProcess } from '../support/lading-process';
+import { ledgerEnv } from '../support/ledger-env';
 
 /**
  * Chaos, bounded: 2,000 IDoc posts (good ones, resends, bad ones, and IDocs the ledger refuses)
@@ -63,16 +64,10 @@ beforeAll(async () => {
   devnet = await Devnet.start();
   redisPort = await freePort();
   await startRedis();
-  const orgDir = join(devnet.dir, 'orgs', 'ShipperMSP');
   env = {
+    ...ledgerEnv(devnet, `redis://127.0.0.1:${redisPort}`),
     CDS_CONFIG: JSON.stringify({ requires: { db: { kind: 'sqlite', credentials: { url: join(workDir, 'lading.sqlite') } } }, log: { levels: { cds: 'warn', odata: 'warn', lading: 'warn', pipeline: 'error' } } }),
-    LADING_PIPELINE: 'on',
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     QUEUE_PREFIX: 'chaos',
-    FABRIC_PEER_ENDPOINT: devnet.address,
-    FABRIC_MSP_ID: 'ShipperMSP',
-    FABRIC_CERT_PATH: join(orgDir, 'cert.pem'),
-    FABRIC_KEY_PATH: join(orgDir, 'key.pem'),
     FABRIC_SUBMIT_TIMEOUT_MS: '5000',
     FABRIC_COMMIT_STATUS_TIMEOUT_MS: '10000',
     LEDGER_LOCK_MS: '4000',
@@ -207,6 +202,7 @@ it('keeps every good IDoc exactly once on the ledger through kills, an empty Red
     }));
     expect(posted).toBe(GOOD);
     expect(rejected).toBe(BAD);
+    expect(count("SELECT count(*) AS n FROM lading_InboundIdocs WHERE status = '51' AND acceptedKey IS NULL AND statusText LIKE '%VBELN%'")).toBe(BAD);
     expect(deadLetters.map((letter) => letter.docnum).sort()).toEqual(
       Array.from({ length: REFUSED }, (_, index) => `00000000070${String(GOOD + index).padStart(5, '0')}`).sort(),
     );

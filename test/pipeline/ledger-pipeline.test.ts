@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { freePort, redisAnswers } from '../../connectors/queue';
 import { mapIdoc, readControlRecord, readIdocXml } from '../../mappings';
 import { connectAs, Devnet, type OrgClient } from '../ledger/support';
+import { applyEnv, ledgerEnv } from '../support/ledger-env';
 import { fixture, startLading } from '../support/lading';
+import { waitFor } from '../support/wait';
 
 /**
  * The ERP → ledger pipeline end to end: IDocs over HTTP into Lading (in-process, its pipeline on),
@@ -17,24 +17,14 @@ let devnet: Devnet;
 let redisServer: ChildProcess;
 let redisPort: number;
 let shipper: OrgClient;
+let restoreEnv: () => void = () => undefined;
 
 beforeAll(async () => {
   devnet = await Devnet.start();
   redisPort = await freePort();
   redisServer = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   for (let i = 0; i < 100 && !(await redisAnswers('127.0.0.1', redisPort)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  const orgDir = join(devnet.dir, 'orgs', 'ShipperMSP');
-  Object.assign(process.env, {
-    LADING_PIPELINE: 'on',
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
-    FABRIC_PEER_ENDPOINT: devnet.address,
-    FABRIC_MSP_ID: 'ShipperMSP',
-    FABRIC_CERT_PATH: join(orgDir, 'cert.pem'),
-    FABRIC_KEY_PATH: join(orgDir, 'key.pem'),
-    LEDGER_REDRIVE_AFTER_MS: '1500',
-    LEDGER_PARTITIONS: '4',
-  });
+  restoreEnv = applyEnv({ ...ledgerEnv(devnet, `redis://127.0.0.1:${redisPort}`), LEDGER_REDRIVE_AFTER_MS: '1500', LEDGER_PARTITIONS: '4' });
   shipper = await connectAs(devnet, 'ShipperMSP');
 }, 120_000);
 
@@ -44,7 +34,7 @@ afterAll(async () => {
   shipper?.close();
   await devnet?.dispose();
   redisServer?.kill('SIGTERM');
-  for (const name of ['LADING_PIPELINE', 'REDIS_URL', 'QUEUE_PREFIX', 'FABRIC_PEER_ENDPOINT', 'FABRIC_MSP_ID', 'FABRIC_CERT_PATH', 'FABRIC_KEY_PATH']) delete process.env[name];
+  restoreEnv();
 });
 
 interface IdocRow {
@@ -64,16 +54,6 @@ async function idocsByDocnum(docnums: string[]): Promise<IdocRow[]> {
   const filter = docnums.map((docnum) => `docnum eq '${docnum}'`).join(' or ');
   const answer = await lading.odata<{ value: IdocRow[] }>(`InboundIdocs?$filter=${filter}&$select=ID,docnum,status,statusText`);
   return answer.data.value;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function waitForStatus(docnums: string[], status: string, timeoutMs?: number): Promise<IdocRow[]> {

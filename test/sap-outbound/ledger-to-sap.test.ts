@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Segment } from '../../mappings';
 import { readIdocXml } from '../../mappings';
 import { startSapSimulator, type SapSimulator } from '../../sap-simulator';
 import { connectAs, Devnet, newEvent, type OrgClient } from '../ledger/support';
+import { applyEnv, ledgerEnv } from '../support/ledger-env';
 import { fixture, startLading } from '../support/lading';
+import { waitFor } from '../support/wait';
 
 /**
  * Ledger → SAP end to end: SAP's delivery goes in over HTTP; carrier, customs broker and
@@ -16,22 +17,18 @@ let devnet: Devnet;
 let sap: SapSimulator;
 const orgs: Partial<Record<'carrier' | 'broker', OrgClient>> = {};
 
+let restoreEnv: () => void = () => undefined;
+
 beforeAll(async () => {
   devnet = await Devnet.start();
   sap = await startSapSimulator({ port: 0, users: { LADING: 'lading' } });
-  const orgDir = join(devnet.dir, 'orgs', 'ShipperMSP');
-  Object.assign(process.env, {
-    LADING_PIPELINE: 'on',
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
-    FABRIC_PEER_ENDPOINT: devnet.address,
-    FABRIC_MSP_ID: 'ShipperMSP',
-    FABRIC_CERT_PATH: join(orgDir, 'cert.pem'),
-    FABRIC_KEY_PATH: join(orgDir, 'key.pem'),
+  const consignee = join(devnet.dir, 'orgs', 'ConsigneeMSP');
+  restoreEnv = applyEnv({
+    ...ledgerEnv(devnet),
     destinations: JSON.stringify([{ name: 'SAP_ERP', url: sap.url, username: 'LADING', password: 'lading' }]),
     POD_SIGNER_MSP_ID: 'ConsigneeMSP',
-    POD_SIGNER_CERT_PATH: join(devnet.dir, 'orgs', 'ConsigneeMSP', 'cert.pem'),
-    POD_SIGNER_KEY_PATH: join(devnet.dir, 'orgs', 'ConsigneeMSP', 'key.pem'),
+    POD_SIGNER_CERT_PATH: join(consignee, 'cert.pem'),
+    POD_SIGNER_KEY_PATH: join(consignee, 'key.pem'),
   });
   orgs.carrier = await connectAs(devnet, 'CarrierMSP');
   orgs.broker = await connectAs(devnet, 'BrokerMSP');
@@ -44,18 +41,8 @@ afterAll(async () => {
   orgs.broker?.close();
   await devnet?.dispose();
   await sap?.stop();
-  for (const name of ['LADING_PIPELINE', 'REDIS_URL', 'QUEUE_PREFIX', 'FABRIC_PEER_ENDPOINT', 'FABRIC_MSP_ID', 'FABRIC_CERT_PATH', 'FABRIC_KEY_PATH', 'destinations', 'POD_SIGNER_MSP_ID', 'POD_SIGNER_CERT_PATH', 'POD_SIGNER_KEY_PATH']) delete process.env[name];
+  restoreEnv();
 });
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The IDocs SAP received of a message type, read back as segments. */
 function receivedSegments(messageType: string): { docnum: string | undefined; segments: Segment[]; control: Record<string, string> }[] {

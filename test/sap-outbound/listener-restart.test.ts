@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,8 @@ import { startSapSimulator, type SapSimulator } from '../../sap-simulator';
 import { connectAs, Devnet, newEvent, type OrgClient } from '../ledger/support';
 import { fixture } from '../support/lading';
 import { basic, LadingProcess } from '../support/lading-process';
+import { ledgerEnv } from '../support/ledger-env';
+import { waitFor } from '../support/wait';
 
 /**
  * The listener is killed mid-stream while SAP is failing, then restarted: every carrier event
@@ -27,16 +28,9 @@ beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'lading-listener-'));
   devnet = await Devnet.start();
   sap = await startSapSimulator({ port: 0, users: { LADING: 'lading' } });
-  const orgDir = join(devnet.dir, 'orgs', 'ShipperMSP');
   env = {
+    ...ledgerEnv(devnet),
     CDS_CONFIG: JSON.stringify({ requires: { db: { kind: 'sqlite', credentials: { url: join(workDir, 'lading.sqlite') } } }, log: { levels: { cds: 'warn', odata: 'warn', lading: 'warn', pipeline: 'error', sap: 'error' } } }),
-    LADING_PIPELINE: 'on',
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
-    FABRIC_PEER_ENDPOINT: devnet.address,
-    FABRIC_MSP_ID: 'ShipperMSP',
-    FABRIC_CERT_PATH: join(orgDir, 'cert.pem'),
-    FABRIC_KEY_PATH: join(orgDir, 'key.pem'),
     destinations: JSON.stringify([{ name: 'SAP_ERP', url: sap.url, username: 'LADING', password: 'lading' }]),
     LEDGER_REDRIVE_AFTER_MS: '2000',
   };
@@ -56,16 +50,6 @@ function delivery(index: number): string {
   return fixture('delvry/delvry07-desadv-3-items.xml')
     .replace(/0080004242/g, `00807${String(index).padStart(5, '0')}`)
     .replace(/0000000001004242/g, `00000000090${String(index).padStart(5, '0')}`);
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 it('delivers every ledger event to SAP exactly once across a crash and an SAP outage', async () => {

@@ -8,7 +8,6 @@ import { PROJECT_ROOT } from './lading';
  * kill instances. The environment decides its database, Redis and ledger.
  */
 
-const TSX_CLI = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const CDS_TSX = join(PROJECT_ROOT, 'node_modules', '@sap', 'cds-dk', 'bin', 'cds-tsx.js');
 
 export class LadingProcess {
@@ -27,7 +26,8 @@ export class LadingProcess {
 
   static async start(name: string, env: Record<string, string>, port?: number): Promise<LadingProcess> {
     const listenPort = port ?? (await freePort());
-    const child = spawn(process.execPath, [TSX_CLI, CDS_TSX, 'serve'], {
+    // tsx as a loader in this very process (not the tsx CLI, which forks a child): a kill hits the server itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', CDS_TSX, 'serve'], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, NODE_ENV: 'development', CDS_TYPESCRIPT: 'true', ...env, PORT: String(listenPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
