@@ -15,4 +15,6 @@ service AdminService {
   @readonly entity InboundIdocs as projection on lading.InboundIdocs excluding { acceptedKey };
   @readonly entity IdocStatusRecords as projection on lading.IdocStatusRecords;
   @readonly entity Outbox as projection on lading.Outbox;
+  /** IDocs for SAP: 30 ready for dispatch, 03 passed to SAP, 02 refused (see DeadLetters). */
+  @readonly entity OutboundIdocs as projection on lading.OutboundIdocs;
 }

@@ -145,4 +145,25 @@ describe('ledger → SAP', () => {
     expect(Number(deviations[0]?.fields.PODMG)).toBe(10);
     expect(sap.stats().duplicates).toBe(0);
   });
+
+  it('dead-letters an IDoc SAP refuses (400), with SAP\'s answer, and sends nothing twice', async () => {
+    // For a while, so that the CSRF token fetch and the POST itself are both refused.
+    sap.fail({ status: 400, forSeconds: 4, scope: 'idoc' });
+    const carrier = orgs.carrier as OrgClient;
+    const discharge = newEvent(SHIPMENT, { eventType: 'EQUIPMENT', eventTypeCode: 'DISC', documentTypeCode: undefined, eventDateTime: '2026-11-28T07:30:00Z', equipmentReference: 'MSKU1234565' });
+    await carrier.ledger.recordEvents([discharge]);
+    const letter = await waitFor('the dead letter of the refused IDoc', async () => {
+      const answer = await lading.request<{ value: { reason: string; outboundIdoc_ID: string | null }[] }>({
+        method: 'GET', url: '/odata/v4/admin/DeadLetters?$filter=outboundIdoc_ID ne null', auth: { username: 'operator', password: 'operator' },
+      });
+      return answer.data.value[0];
+    });
+    expect(letter.reason).toMatch(/^SAP refused IDoc \d{16}/);
+    expect(letter.reason).toContain('400');
+    const refused = await lading.request<{ value: { status: string; ledgerEventId: string }[] }>({
+      method: 'GET', url: `/odata/v4/admin/OutboundIdocs?$filter=ID eq ${letter.outboundIdoc_ID}`, auth: { username: 'operator', password: 'operator' },
+    });
+    expect(refused.data.value[0]).toMatchObject({ status: '02', ledgerEventId: discharge.eventId });
+    expect(sap.stats().duplicates).toBe(0);
+  });
 });
