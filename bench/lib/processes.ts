@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { freePort, redisAnswers } from '../../connectors/queue';
+import { PROJECT_ROOT } from './idocs';
+import { sleep } from './timing';
+
+/** Child processes the benchmarks start, and stop again by their own handle (never by name). */
+
+/** Stops a child: SIGTERM, SIGKILL after `graceMs`. */
+export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export interface TrivialServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/lib/trivial-server.ts in its own Node process. */
+export function startTrivialServer(): Promise<TrivialServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench', 'lib', 'trivial-server.ts')], {
+    cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const match = /^listening (\d+)$/.exec(line);
+      if (match) resolve({ url: `http://127.0.0.1:${match[1]}`, stop: () => stopChild(child) });
+    });
+    child.once('exit', (code) => reject(new Error(`trivial server exited with ${code}`)));
+  });
+}
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** A private redis-server on a free port, no persistence: FLUSHALL or load harms nobody else. */
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let i = 0; i < 200 && !(await redisAnswers('127.0.0.1', port)); i++) await sleep(50);
+  if (!(await redisAnswers('127.0.0.1', port))) {
+    child.kill('SIGKILL');
+    throw new Error(`redis-server did not answer on port ${port}`);
+  }
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopChild(child) };
+}
+
+export interface TempDir {
+  path: string;
+  remove(): Promise<void>;
+}
+
+export async function tempDir(prefix: string): Promise<TempDir> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** CDS_CONFIG for a Lading child process: SQLite file in `dir`, quiet logs. */
+export function sqliteCdsConfig(dir: string): string {
+  return JSON.stringify({
+    requires: { db: { kind: 'sqlite', credentials: { url: join(dir, 'lading.sqlite') } } },
+    log: { levels: { cds: 'warn', odata: 'warn', lading: 'warn', pipeline: 'error', sap: 'error', serve: 'warn', deploy: 'warn' } },
+  });
+}
