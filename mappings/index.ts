@@ -59,3 +59,5 @@ export function mapIdoc(control: ControlRecord, segments: Segment[], options: Ma
   }
   return { kind: 'delivery', ...mapDelivery(segments, { control, ...options }) };
 }
+export { readIdocSoap, soapFaultEnvelope, soapResultsEnvelope, SOAP_11_NAMESPACE, SOAP_12_NAMESPACE, IDOC_SOAP_NAMESPACE, LADING_SOAP_NAMESPACE } from './idoc/soap-reader';
+export type { SoapIdocPacket, SoapVersion, SoapErrorDetail, SoapIdocResult } from './idoc/soap-reader';

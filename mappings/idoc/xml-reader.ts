@@ -21,6 +21,23 @@ export interface XmlLimits {
 
 export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 64, maxElements: 1_000_000, maxFieldLength: 65_536 };
 
+/** Where the IDOC elements sit; envelopes (SOAP) put them deeper than the XML-HTTP port does. */
+export interface XmlScanOptions {
+  /**
+   * Number of elements enclosing each IDOC element. Default 1 (root > IDOC); a lone IDOC as
+   * the root is always accepted. SOAP: 3 (Envelope > Body > DELVRY07 > IDOC).
+   */
+  idocDepth: number;
+}
+
+/** A scanned document: the IDocs, and the root element with whatever is not an IDOC (e.g. a SOAP Header and Body). */
+export interface ScannedXml {
+  packet: XmlIdocPacket;
+  rootElement: Segment;
+  /** Attributes of the root element as written (namespace declarations included). */
+  rootAttributes: Record<string, string>;
+}
+
 export interface XmlIdoc {
   /** Position of this IDoc in its packet, from 0. */
   index: number;
@@ -87,13 +104,16 @@ class Scanner {
   private rootClosed = false;
   private readonly idocs: XmlIdoc[] = [];
   private idocStart = -1;
+  private rootElement: Segment | undefined;
+  private readonly rootAttributes: Record<string, string> = {};
 
   constructor(
     private readonly xml: string,
     private readonly limits: XmlLimits,
+    private readonly idocDepth = 1,
   ) {}
 
-  read(): XmlIdocPacket {
+  read(): ScannedXml {
     const xml = this.xml;
     const length = xml.length;
     if (xml.charCodeAt(0) === 0xfeff) this.pos = 1; // byte order mark
@@ -110,7 +130,9 @@ class Scanner {
       this.fail(`Element <${open.name}> is not closed before the end of the document`, length);
     }
     if (this.root === undefined) this.fail('The document has no root element', length);
-    return { root: localName(this.root as string), idocs: this.idocs };
+    const packet = { root: localName(this.root as string), idocs: this.idocs };
+    const rootElement = this.rootElement ?? { name: packet.root, fields: {}, children: [], offset: 0 };
+    return { packet, rootElement, rootAttributes: this.rootAttributes };
   }
 
   private fail(message: string, offset: number, code: 'MALFORMED_XML' | 'FORBIDDEN_DECLARATION' | 'LIMIT_EXCEEDED' = 'MALFORMED_XML'): never {
@@ -217,8 +239,9 @@ class Scanner {
       if (valueEnd === -1) this.fail(`Unterminated value of attribute ${attribute}`, this.pos);
       const value = xml.slice(this.pos + 1, valueEnd);
       if (value.indexOf('<') !== -1) this.fail(`"<" in the value of attribute ${attribute}`, this.pos);
-      if (value.indexOf('&') !== -1) this.decodeEntities(value, this.pos + 1);
+      const decoded = value.indexOf('&') !== -1 ? this.decodeEntities(value, this.pos + 1) : value;
       if (attribute === 'SEGMENT') isSegment = true;
+      if (this.stack.length === 0) this.rootAttributes[attribute] = decoded;
       this.pos = valueEnd + 1;
     }
     const selfClosing = xml.charCodeAt(this.pos) === 47;
@@ -243,7 +266,7 @@ class Scanner {
     }
     if (!parent) this.root = name;
     const local = localName(name);
-    if (local === 'IDOC' && this.stack.length <= 1) this.idocStart = tagStart;
+    if (local === 'IDOC' && (this.stack.length === 0 || this.stack.length === this.idocDepth)) this.idocStart = tagStart;
     const element: OpenElement = {
       name,
       offset: tagStart,
@@ -276,9 +299,10 @@ class Scanner {
     if (!parent) {
       this.rootClosed = true;
       if (local === 'IDOC') this.collectIdoc(element, this.idocStart >= 0 ? this.idocStart : element.offset, end);
+      else this.rootElement = { name: local, fields: element.fields ?? {}, children: element.children ?? [], offset: element.offset };
       return;
     }
-    if (local === 'IDOC' && this.stack.length === 1) {
+    if (local === 'IDOC' && this.stack.length === this.idocDepth) {
       this.collectIdoc(element, this.idocStart, end);
       return;
     }
@@ -314,5 +338,10 @@ class Scanner {
  * Throws IdocError with line and column on anything that is not well-formed.
  */
 export function readIdocXml(xml: string, limits: Partial<XmlLimits> = {}): XmlIdocPacket {
-  return new Scanner(xml, { ...DEFAULT_XML_LIMITS, ...limits }).read();
+  return new Scanner(xml, { ...DEFAULT_XML_LIMITS, ...limits }).read().packet;
+}
+
+/** Like readIdocXml, with IDOC elements at another depth and the rest of the document kept (for envelopes). */
+export function scanIdocXml(xml: string, limits: Partial<XmlLimits> = {}, options: Partial<XmlScanOptions> = {}): ScannedXml {
+  return new Scanner(xml, { ...DEFAULT_XML_LIMITS, ...limits }, options.idocDepth ?? 1).read();
 }

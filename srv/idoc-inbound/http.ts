@@ -2,17 +2,25 @@ import cds from '@sap/cds';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { InboundConfig } from '../config';
-import type { IdocResult } from './ingest';
-import { receiveXmlPacket, UnreadableDocumentError } from './ingest';
+import type { SoapIdocResult } from '../../mappings';
+import { readIdocSoap, soapFaultEnvelope, soapResultsEnvelope } from '../../mappings';
+import type { DocumentReader, IdocResult, Transport } from './ingest';
+import { receiveDocument, receiveXmlPacket, UnreadableDocumentError } from './ingest';
 
 /**
  * `POST /idoc/xml`: IDocs as SAP's XML-HTTP port sends them. Answers 200 only once every IDoc of
  * the packet is durably stored, with one result per IDoc in order. When an IDoc of the packet
  * is not accepted, the status is that of the first failure (409 conflict, 422 rejected) and the
  * body still lists every IDoc's result: the good ones are kept.
+ *
+ * `POST /idoc/soap` (SAP PI / Integration Suite SOAP envelopes) and `POST /idoc/flat` (file-port
+ * flat files) do the same with the same statuses; only the reader differs. /idoc/soap answers in
+ * SOAP (a Fault for errors) when the request's Accept names an XML type, in JSON otherwise.
  */
 
 const XML_TYPES = new Set(['application/xml', 'text/xml', 'application/x-sap.idoc']);
+const SOAP_TYPES = new Set(['text/xml', 'application/soap+xml', 'application/xml']);
+
 
 interface ErrorBody {
   code: string;
@@ -73,14 +81,18 @@ function requireIngestRole(request: Request, response: Response, next: NextFunct
   next();
 }
 
-function requireXml(request: Request, _response: Response, next: NextFunction): void {
-  const { mediaType } = contentTypeOf(request);
-  if (!XML_TYPES.has(mediaType)) {
-    next(new HttpProblem(415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Content-Type must be application/xml or text/xml, got "${mediaType || 'none'}"` }));
-    return;
-  }
-  next();
+function requireMediaType(accepted: Set<string>, names: string) {
+  return (request: Request, _response: Response, next: NextFunction): void => {
+    const { mediaType } = contentTypeOf(request);
+    if (!accepted.has(mediaType)) {
+      next(new HttpProblem(415, { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Content-Type must be ${names}, got "${mediaType || 'none'}"` }));
+      return;
+    }
+    next();
+  };
 }
+
+const requireXml = requireMediaType(XML_TYPES, 'application/xml or text/xml');
 
 const HTTP_STATUS_OF_CODE: Record<string, number> = {
   MALFORMED_XML: 400, FORBIDDEN_DECLARATION: 400, LIMIT_EXCEEDED: 400, DOCNUM_CONFLICT: 409,
@@ -92,59 +104,117 @@ function statusOf(results: IdocResult[]): { status: number; failure?: IdocResult
   return { status: HTTP_STATUS_OF_CODE[failure.error?.code ?? ''] ?? 422, failure };
 }
 
-function publicResult(result: IdocResult): Record<string, unknown> {
+/** SOAP clients (PI's SOAP adapter) send Accept: text/xml or application/soap+xml; JSON clients get JSON. */
+function wantsSoap(request: Request): boolean {
+  return /\b(text\/xml|application\/soap\+xml|application\/xml)\b/i.test(request.headers.accept ?? '');
+}
+
+function soapAnswer(request: Request, response: Response, status: number, error: ErrorBody | undefined, idocs: SoapIdocResult[]): void {
+  // The answer's envelope version follows the request's: SOAP 1.2 is application/soap+xml.
+  const version = contentTypeOf(request).mediaType === 'application/soap+xml' ? '1.2' : '1.1';
+  response.status(status).type(version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8');
+  response.send(error ? soapFaultEnvelope(version, status, error, idocs) : soapResultsEnvelope(version, idocs));
+}
+
+function publicResult(result: IdocResult): SoapIdocResult {
   const { docnum, id, status, message, outcome, error } = result;
   return { docnum, id, status, message, outcome, ...(error ? { error } : {}) };
 }
 
-export function idocXmlRoute(config: InboundConfig): express.Router {
-  const router = express.Router();
+interface RouteDefinition {
+  path: string;
+  checkMediaType: (request: Request, response: Response, next: NextFunction) => void;
+  receive: (document: string, config: InboundConfig) => Promise<{ results: IdocResult[] }>;
+  /** SOAP routes answer in SOAP when the client asks for XML. */
+  soap?: boolean;
+}
+
+function documentRoute(router: express.Router, config: InboundConfig, route: RouteDefinition): void {
   // Authentication before body parsing: an anonymous caller never gets 20 MB read.
   router.post(
-    '/idoc/xml',
+    route.path,
     ...cds.middlewares.before,
     requireIngestRole,
-    requireXml,
+    route.checkMediaType,
     express.raw({ type: () => true, limit: config.maxPayloadBytes }),
     async (request: Request, response: Response, next: NextFunction) => {
       try {
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const document = decodeBody(body, contentTypeOf(request).charset);
-        const { results } = await receiveXmlPacket(document, config);
+        const { results } = await route.receive(document, config);
         const { status, failure } = statusOf(results);
         const idocs = results.map(publicResult);
+        if (route.soap && wantsSoap(request)) {
+          soapAnswer(request, response, status, failure?.error, idocs);
+          return;
+        }
         response.status(status).json(failure ? { error: failure.error, idocs } : { idocs });
       } catch (error) {
         next(error);
       }
     },
   );
+}
+
+function receiveWith(transport: Transport, read: DocumentReader) {
+  return (document: string, config: InboundConfig) => receiveDocument(document, transport, read, config);
+}
+
+export function idocXmlRoute(config: InboundConfig): express.Router {
+  const router = express.Router();
+  documentRoute(router, config, { path: '/idoc/xml', checkMediaType: requireXml, receive: receiveXmlPacket });
+  documentRoute(router, config, {
+    path: '/idoc/soap',
+    checkMediaType: requireMediaType(SOAP_TYPES, 'text/xml or application/soap+xml'),
+    receive: receiveWith('soap', (document) => readIdocSoap(document)),
+    soap: true,
+  });
+  router.use('/idoc/soap', soapErrorHandler);
   router.use('/idoc', idocErrorHandler);
   return router;
 }
 
-/** CAP's error middleware does not cover custom routes: errors are answered here, as JSON. */
-export function idocErrorHandler(error: unknown, _request: Request, response: Response, _next: NextFunction): void {
-  if (error instanceof HttpProblem) {
-    response.status(error.status).json({ error: error.body });
+/** On /idoc/soap, errors become SOAP Faults (same HTTP status) when the client asked for XML. */
+function soapErrorHandler(error: unknown, request: Request, response: Response, next: NextFunction): void {
+  if (!wantsSoap(request)) {
+    next(error);
     return;
   }
+  const { status, body, headers } = problemOf(error);
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  soapAnswer(request, response, status, body, []);
+}
+
+interface Problem {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+/** Every failure of an inbound route as status and error body, whatever format answers it. */
+function problemOf(error: unknown): Problem {
+  if (error instanceof HttpProblem) {
+    const headers: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Basic realm="Lading"' } : {};
+    return { status: error.status, body: error.body, headers };
+  }
   if (error instanceof UnreadableDocumentError) {
-    const status = HTTP_STATUS_OF_CODE[error.reason.code] ?? 422;
-    response.status(status).json({ error: { ...error.reason.toJSON(), id: error.storedId } });
-    return;
+    return { status: HTTP_STATUS_OF_CODE[error.reason.code] ?? 422, body: { ...error.reason.toJSON(), id: error.storedId }, headers: {} };
   }
   const httpError = error as { type?: string; status?: number; statusCode?: number; code?: string; message?: string };
   if (httpError.type === 'entity.too.large') {
-    response.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'The IDoc document is larger than the configured limit (IDOC_MAX_BYTES)' } });
-    return;
+    return { status: 413, body: { code: 'PAYLOAD_TOO_LARGE', message: 'The IDoc document is larger than the configured limit (IDOC_MAX_BYTES)' }, headers: {} };
   }
   const status = httpError.statusCode ?? httpError.status;
   if (status === 401) {
-    response.setHeader('WWW-Authenticate', 'Basic realm="Lading"');
-    response.status(401).json({ error: { code: 'UNAUTHENTICATED', message: httpError.message ?? 'Unauthorized' } });
-    return;
+    return { status: 401, body: { code: 'UNAUTHENTICATED', message: httpError.message ?? 'Unauthorized' }, headers: { 'WWW-Authenticate': 'Basic realm="Lading"' } };
   }
   cds.log('idoc').error('IDoc inbound failed', error);
-  response.status(500).json({ error: { code: 'INTERNAL', message: 'The IDoc could not be stored; nothing was accepted. Resend it.' } });
+  return { status: 500, body: { code: 'INTERNAL', message: 'The IDoc could not be stored; nothing was accepted. Resend it.' }, headers: {} };
+}
+
+/** CAP's error middleware does not cover custom routes: errors are answered here, as JSON. */
+export function idocErrorHandler(error: unknown, _request: Request, response: Response, _next: NextFunction): void {
+  const { status, body, headers } = problemOf(error);
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  response.status(status).json({ error: body });
 }

@@ -1,4 +1,4 @@
-import type { ControlRecord, IdocErrorDetails, XmlIdoc } from '../../mappings';
+import type { ControlRecord, IdocErrorDetails, XmlIdoc, XmlIdocPacket } from '../../mappings';
 import { contentHashOf, IdocError, mapIdoc, readControlRecord, readIdocXml, sha256Hex } from '../../mappings';
 import type { InboundConfig } from '../config';
 import type { ReceivedIdoc } from './store';
@@ -113,22 +113,40 @@ export interface PacketResult {
   results: IdocResult[];
 }
 
-/** Reads and stores every IDoc of an XML document. Throws UnreadableDocumentError for bad XML (the document is kept). */
-export async function receiveXmlPacket(document: string, config: InboundConfig): Promise<PacketResult> {
+export type Transport = ReceivedIdoc['transport'];
+
+/** Turns a document (XML, SOAP envelope, flat file) into IDocs; throws IdocError when it cannot. */
+export type DocumentReader = (document: string) => XmlIdocPacket;
+
+/**
+ * Reads a whole document with its transport's reader and stores every IDoc of it. Throws
+ * UnreadableDocumentError when the document cannot be read or holds no IDoc (the document is kept).
+ */
+export async function receiveDocument(document: string, transport: Transport, read: DocumentReader, config: InboundConfig): Promise<PacketResult> {
   let packet;
   try {
-    packet = readIdocXml(document);
+    packet = read(document);
   } catch (error) {
     const reason = errorOf(error);
-    const stored = await storeRejected({ payload: document, payloadHash: sha256Hex(document), transport: 'xml' }, reason.toJSON());
+    const stored = await storeRejected({ payload: document, payloadHash: sha256Hex(document), transport }, reason.toJSON());
     throw new UnreadableDocumentError(reason, stored.id);
   }
   if (packet.idocs.length === 0) {
     const reason = new IdocError({ code: 'MISSING_SEGMENT', message: `The document <${packet.root}> holds no IDOC element`, segment: 'IDOC' });
-    const stored = await storeRejected({ payload: document, payloadHash: sha256Hex(document), transport: 'xml' }, reason.toJSON());
+    const stored = await storeRejected({ payload: document, payloadHash: sha256Hex(document), transport }, reason.toJSON());
     throw new UnreadableDocumentError(reason, stored.id);
   }
+  return receivePacket(packet, transport, config);
+}
+
+/** Stores every IDoc of an already read packet, in order, each on its own; transport is recorded on each. */
+export async function receivePacket(packet: XmlIdocPacket, transport: Transport, config: InboundConfig): Promise<PacketResult> {
   const results: IdocResult[] = [];
-  for (const idoc of packet.idocs) results.push(await receiveOne(idoc, config, 'xml'));
+  for (const idoc of packet.idocs) results.push(await receiveOne(idoc, config, transport));
   return { results };
+}
+
+/** Reads and stores every IDoc of an XML document. Throws UnreadableDocumentError for bad XML (the document is kept). */
+export async function receiveXmlPacket(document: string, config: InboundConfig): Promise<PacketResult> {
+  return receiveDocument(document, 'xml', (xml) => readIdocXml(xml), config);
 }
