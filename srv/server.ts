@@ -1,5 +1,6 @@
 import cds from '@sap/cds';
 import { readConfig } from './config';
+import { healthRoutes } from './health';
 import { idocXmlRoute } from './idoc-inbound/http';
 import { startLedgerSide } from './pipeline/runtime';
 import { runningLedgerSide, setRunningLedgerSide } from './running';
@@ -13,6 +14,7 @@ import { ensureSchema } from './schema';
 const config = readConfig();
 
 cds.on('bootstrap', (app) => {
+  app.use(healthRoutes());
   app.use(idocXmlRoute(config.inbound));
 });
 
