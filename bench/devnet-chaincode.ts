@@ -46,7 +46,7 @@ function batch(run: string, lane: number, n: number, size: number): LedgerEvent[
 }
 
 export async function run(context: BenchContext): Promise<Measurement[]> {
-  const durationMs = context.quick ? 3_000 : 15_000;
+  const durationMs = context.quick ? 2_000 : 15_000;
   const runId = Date.now().toString(36).toUpperCase();
   const devnet = await Devnet.start();
   let shipper: OrgClient | undefined;

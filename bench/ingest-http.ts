@@ -27,8 +27,8 @@ export function bodies(firstSerial: number, seed: number): (n: number) => string
 const accepted = (status: number, body: string): boolean => status === 200 && body.includes('"outcome":"accepted"');
 
 export async function run(context: BenchContext): Promise<Measurement[]> {
-  const durationMs = context.quick ? 8_000 : 30_000;
-  const warmupRequests = context.quick ? 300 : 1000;
+  const durationMs = context.quick ? 5_000 : 30_000;
+  const warmupRequests = context.quick ? 64 : 1000;
   const dir = await tempDir('lading-bench-ingest-');
   let lading: LadingProcess | undefined;
   let sut: LoadResult;

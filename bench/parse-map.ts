@@ -49,7 +49,7 @@ export async function run(context: BenchContext): Promise<Measurement[]> {
   for (const work of Object.values(subjects)) throughputFor(work, context.quick ? 300 : 1000);
 
   const rounds = context.quick ? 3 : 7;
-  const roundMs = context.quick ? 1000 : 3000;
+  const roundMs = context.quick ? 700 : 3000;
   const rates: Record<keyof typeof subjects, number[]> = { lading: [], readerOnly: [], fxp: [] };
   for (let round = 0; round < rounds; round++) {
     // Alternate the order so drift (thermal, GC, neighbours) hurts both sides alike.

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { elapsedMs, nowNs, percentile } from './timing';
+import { elapsedMs, nowNs, percentile, sleep } from './timing';
 
 /**
  * A closed-loop HTTP load generator: `concurrency` clients, each posting its next body as soon as
@@ -13,6 +13,8 @@ export interface LoadOptions {
   durationMs?: number;
   /** ...or after this many requests, whichever comes first. */
   maxRequests?: number;
+  /** Open-loop pacing: request n is not sent before n / ratePerSecond seconds (default: as fast as answered). */
+  ratePerSecond?: number;
   /** Body of request number `n` (from 0). */
   body(n: number): string;
   headers?: Record<string, string>;
@@ -69,6 +71,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const client = async (): Promise<void> => {
     while (more()) {
       const n = issued++;
+      if (options.ratePerSecond !== undefined) {
+        const wait = (n * 1000) / options.ratePerSecond - elapsedMs(start);
+        if (wait > 0) await sleep(wait);
+      }
       const body = options.body(n);
       const sent = nowNs();
       try {

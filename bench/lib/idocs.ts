@@ -46,11 +46,16 @@ function item(index: number, deliverySuffix: string): string {
     + `        <E1EDL19 SEGMENT="1"><QUALF>QUA</QUALF></E1EDL19></E1EDL24>\n`;
 }
 
+/** The DOCNUM of the benchmark IDoc with this serial number (16 digits, so ranges compare as strings). */
+export function docnumOf(serial: number): string {
+  return `0000009${String(serial % 1e9).padStart(9, '0')}`;
+}
+
 /** One DELVRY07 document with `items` items, delivery number and DOCNUM derived from `serial`. */
 export function delvry(serial: number, items: number): string {
   const { head, tail } = loadTemplate();
   const delivery = `008${String(serial % 1e7).padStart(7, '0')}`;
-  const docnum = `0000009${String(serial % 1e9).padStart(9, '0')}`;
+  const docnum = docnumOf(serial);
   const parts: string[] = [head];
   for (let i = 0; i < items; i++) parts.push(item(i, delivery.slice(-4)));
   parts.push(tail);
