@@ -5,13 +5,20 @@ import { idocXmlRoute } from './idoc-inbound/http';
 import { startLedgerSide } from './pipeline/runtime';
 import { runningLedgerSide, setRunningLedgerSide } from './running';
 import { ensureSchema } from './schema';
+import { stopOnSetupError } from './startup-errors';
 
 /**
  * Lading's wiring: IDoc received (idoc-inbound) → mapped (mappings/) → stored with an outbox row
  * → relayed to BullMQ → batched onto the ledger (pipeline/) → confirmed in the database.
  * CAP serves the OData services; this adds the IDoc routes and the ledger side.
  */
-const config = readConfig();
+const config = (() => {
+  try {
+    return readConfig();
+  } catch (error) {
+    return stopOnSetupError(error);
+  }
+})();
 
 cds.on('bootstrap', (app) => {
   app.use(healthRoutes());
@@ -21,7 +28,7 @@ cds.on('bootstrap', (app) => {
 cds.on('served', async () => {
   // A file database keeps its data across restarts; it gets its tables on first start only.
   await ensureSchema();
-  if (config.pipeline.enabled) setRunningLedgerSide(await startLedgerSide(config));
+  if (config.pipeline.enabled) setRunningLedgerSide(await startLedgerSide(config).catch(stopOnSetupError));
 });
 
 cds.on('shutdown', async () => {

@@ -1,0 +1,33 @@
+import { ConfigError, readConfig } from '../../srv/config';
+
+describe('readConfig', () => {
+  it('has defaults for every setting', () => {
+    expect(readConfig({})).toEqual({
+      inbound: { maxPayloadBytes: 20 * 1024 * 1024, senderTimeZone: 'UTC' },
+      pipeline: { enabled: true, redisUrl: undefined, queuePrefix: 'lading', partitions: 8, maxBatch: 100, lingerMs: 20, lockDurationMs: 30_000, redriveAfterMs: 15_000 },
+      sap: { enabled: true, destinationConfigured: false, simulatorPort: 4005 },
+      ledger: { fabricConfigured: false, devnetMspId: 'ShipperMSP' },
+    });
+  });
+
+  it.each([
+    ['IDOC_MAX_BYTES', 'abc'],
+    ['IDOC_MAX_BYTES', '-5'],
+    ['IDOC_SENDER_TIME_ZONE', 'Europe/Berlin'],
+    ['LADING_PIPELINE', 'maybe'],
+    ['REDIS_URL', 'http://localhost:6379'],
+    ['LEDGER_PARTITIONS', '0'],
+    ['LEDGER_BATCH_MAX', '1.5'],
+    ['SAPSIM_PORT', 'x'],
+  ])('stops on %s=%s with one line naming it', (name, value) => {
+    expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => readConfig({ [name]: value })).toThrow(new RegExp(`^Configuration error: ${name} `));
+  });
+
+  it('reads a configured ledger and SAP', () => {
+    const config = readConfig({ FABRIC_PEER_ENDPOINT: 'peer0:7051', destinations: '[{"name":"SAP_ERP","url":"https://s4"}]', LADING_PIPELINE: 'off', SAPSIM_PORT: '0' });
+    expect(config.ledger.fabricConfigured).toBe(true);
+    expect(config.sap).toEqual({ enabled: true, destinationConfigured: true, simulatorPort: 0 });
+    expect(config.pipeline.enabled).toBe(false);
+  });
+});
