@@ -61,3 +61,8 @@ export function mapIdoc(control: ControlRecord, segments: Segment[], options: Ma
 }
 export { readIdocSoap, soapFaultEnvelope, soapResultsEnvelope, SOAP_11_NAMESPACE, SOAP_12_NAMESPACE, IDOC_SOAP_NAMESPACE, LADING_SOAP_NAMESPACE } from './idoc/soap-reader';
 export type { SoapIdocPacket, SoapVersion, SoapErrorDetail, SoapIdocResult } from './idoc/soap-reader';
+export { readIdocFlat, segmentTypeOf, DEFAULT_FLAT_LIMITS } from './idoc/flat-reader';
+export type { FlatLimits } from './idoc/flat-reader';
+export { DELVRY_LAYOUTS } from './idoc/layouts/delvry';
+export { CONTROL_RECORD, DATA_RECORD_HEADER, SDATA_LENGTH } from './idoc/layouts/records';
+export type { FieldLayout, SegmentLayout } from './idoc/layouts/records';

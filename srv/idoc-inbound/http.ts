@@ -3,7 +3,7 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { InboundConfig } from '../config';
 import type { SoapIdocResult } from '../../mappings';
-import { readIdocSoap, soapFaultEnvelope, soapResultsEnvelope } from '../../mappings';
+import { readIdocFlat, readIdocSoap, soapFaultEnvelope, soapResultsEnvelope } from '../../mappings';
 import type { DocumentReader, IdocResult, Transport } from './ingest';
 import { receiveDocument, receiveXmlPacket, UnreadableDocumentError } from './ingest';
 
@@ -20,6 +20,7 @@ import { receiveDocument, receiveXmlPacket, UnreadableDocumentError } from './in
 
 const XML_TYPES = new Set(['application/xml', 'text/xml', 'application/x-sap.idoc']);
 const SOAP_TYPES = new Set(['text/xml', 'application/soap+xml', 'application/xml']);
+const FLAT_TYPES = new Set(['text/plain', 'application/octet-stream']);
 
 
 interface ErrorBody {
@@ -168,6 +169,11 @@ export function idocXmlRoute(config: InboundConfig): express.Router {
     checkMediaType: requireMediaType(SOAP_TYPES, 'text/xml or application/soap+xml'),
     receive: receiveWith('soap', (document) => readIdocSoap(document)),
     soap: true,
+  });
+  documentRoute(router, config, {
+    path: '/idoc/flat',
+    checkMediaType: requireMediaType(FLAT_TYPES, 'text/plain or application/octet-stream'),
+    receive: receiveWith('flat', (document) => readIdocFlat(document)),
   });
   router.use('/idoc/soap', soapErrorHandler);
   router.use('/idoc', idocErrorHandler);
