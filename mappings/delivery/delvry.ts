@@ -33,6 +33,45 @@ const STANDARD_SEGMENTS = new Set([
 
 const CONTAINER_NUMBER = /^[A-Z]{4}\d{7}$/;
 
+/**
+ * Partner functions (PARVW) as E1ADRM1 sends them: 2 letters (AG, WE, SP) or 3 (OSP, OSO).
+ * Customer-defined functions (Z1, ZA) start with a letter and may carry a digit: accepted.
+ */
+const PARTNER_FUNCTION = /^[A-Z][A-Z0-9]{1,2}$/;
+
+/**
+ * Weight units Lading can compare, ISO codes and SAP's internal ones, in kilograms. An item may
+ * state its weights in another unit than the header's GEWEI (SAP converts when it sums them), so
+ * a difference between two of these is accepted and kept per item; a difference where either
+ * unit is not a known weight unit cannot be reconciled and is refused.
+ */
+const KILOGRAMS_PER_UNIT: Record<string, number> = {
+  KGM: 1, KG: 1, GRM: 0.001, G: 0.001, MGM: 0.000001, MG: 0.000001, TNE: 1000, TO: 1000, T: 1000,
+  LBR: 0.45359237, LB: 0.45359237, ONZ: 0.028349523125, OZ: 0.028349523125,
+};
+
+function invalidField(segment: Segment, name: string, message: string): IdocError {
+  return new IdocError({ code: 'INVALID_FIELD', message: `${segment.name}-${name}: ${message}`, segment: segment.name, field: name });
+}
+
+function partnerFunction(segment: Segment): string {
+  const role = requiredField(segment, 'PARTNER_Q').toUpperCase();
+  if (!PARTNER_FUNCTION.test(role)) {
+    throw invalidField(segment, 'PARTNER_Q', `"${role}" is not a partner function (2 or 3 letters, such as AG, WE, SP, OSP)`);
+  }
+  return role;
+}
+
+/** An item's weight unit, checked against the header's GEWEI when both are given. */
+function itemWeightUnit(segment: Segment, headerUnit: string | undefined): string | undefined {
+  const unit = field(segment, 'GEWEI')?.toUpperCase();
+  if (unit === undefined || headerUnit === undefined || unit === headerUnit.toUpperCase()) return field(segment, 'GEWEI');
+  if (KILOGRAMS_PER_UNIT[unit] === undefined || KILOGRAMS_PER_UNIT[headerUnit.toUpperCase()] === undefined) {
+    throw invalidField(segment, 'GEWEI', `weight unit "${unit}" differs from the delivery header's GEWEI "${headerUnit}" and cannot be converted to it`);
+  }
+  return field(segment, 'GEWEI');
+}
+
 function readPartners(header: Segment): PartnerRecord[] {
   return childrenNamed(header, 'E1ADRM1').map((segment) => {
     const extensions: Record<string, string> = {};
@@ -42,7 +81,7 @@ function readPartners(header: Segment): PartnerRecord[] {
       if (qualifier !== undefined && value !== undefined) extensions[qualifier] = value;
     }
     return {
-      role: requiredField(segment, 'PARTNER_Q').toUpperCase(),
+      role: partnerFunction(segment),
       partnerId: field(segment, 'PARTNER_ID'),
       name: [field(segment, 'NAME1'), field(segment, 'NAME2')].filter(Boolean).join(' ') || undefined,
       street: field(segment, 'STREET1') ?? field(segment, 'STREET'),
@@ -55,6 +94,7 @@ function readPartners(header: Segment): PartnerRecord[] {
 }
 
 function readItems(header: Segment): ItemRecord[] {
+  const headerWeightUnit = field(header, 'GEWEI');
   return childrenNamed(header, 'E1EDL24').map((segment) => {
     const material = field(segment, 'MATNR');
     return {
@@ -66,7 +106,7 @@ function readItems(header: Segment): ItemRecord[] {
       unit: field(segment, 'VRKME'),
       netWeight: nonNegativeField(segment, 'NTGEW'),
       grossWeight: nonNegativeField(segment, 'BRGEW'),
-      weightUnit: field(segment, 'GEWEI'),
+      weightUnit: itemWeightUnit(segment, headerWeightUnit),
       plant: field(segment, 'WERKS'),
       storageLocation: field(segment, 'LGORT'),
       batch: field(segment, 'CHARG'),
@@ -76,6 +116,12 @@ function readItems(header: Segment): ItemRecord[] {
       referenceItem: field(segment, 'VGPOS'),
     };
   });
+}
+
+function packageCount(header: Segment): number | undefined {
+  const count = integerField(header, 'ANZPK');
+  if (count !== undefined && count < 0) throw invalidField(header, 'ANZPK', `must not be negative (got ${count})`);
+  return count;
 }
 
 function readHandlingUnits(header: Segment): HandlingUnitRecord[] {
@@ -223,7 +269,7 @@ export function mapDelivery(segments: Segment[], context: DeliveryMappingContext
     weightUnit: field(header, 'GEWEI'),
     volume: nonNegativeField(header, 'VOLUM'),
     volumeUnit: field(header, 'VOLEH'),
-    packageCount: integerField(header, 'ANZPK'),
+    packageCount: packageCount(header),
     items: readItems(header),
     partners,
     handlingUnits: readHandlingUnits(header),
