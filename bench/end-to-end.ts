@@ -8,7 +8,7 @@ import type { BenchContext } from './lib/context';
 import { runLoad } from './lib/http-load';
 import { docnumOf } from './lib/idocs';
 import { commitFigures, postedCount, type CommitFigures } from './lib/lading-db';
-import { sqliteCdsConfig, startRedis, tempDir } from './lib/processes';
+import { profileEnv, sqliteCdsConfig, startRedis, tempDir } from './lib/processes';
 import type { Measurement } from './lib/result';
 import { waitUntil } from './lib/timing';
 
@@ -56,6 +56,7 @@ export async function run(context: BenchContext): Promise<Measurement[]> {
     devnet = await Devnet.start();
     lading = await LadingProcess.start('bench-e2e', {
       ...ledgerEnv(devnet, redis.url), LADING_SAP: 'off', CDS_CONFIG: sqliteCdsConfig(dir.path),
+      ...(context.profile ? profileEnv(context, 'end-to-end') : {}),
     });
     // Warm-up: a few IDocs all the way to the ledger.
     await phase(context, lading, dbFile, 5_000_000, 1_000);

@@ -2,7 +2,7 @@ import { basic, LadingProcess } from '../test/support/lading-process';
 import type { BenchContext } from './lib/context';
 import { runLoad, type LoadResult } from './lib/http-load';
 import { delvry, itemsFor, prng } from './lib/idocs';
-import { sqliteCdsConfig, startTrivialServer, tempDir } from './lib/processes';
+import { profileEnv, sqliteCdsConfig, startTrivialServer, tempDir } from './lib/processes';
 import type { Measurement } from './lib/result';
 
 /**
@@ -28,7 +28,7 @@ const accepted = (status: number, body: string): boolean => status === 200 && bo
 
 export async function run(context: BenchContext): Promise<Measurement[]> {
   const durationMs = context.quick ? 5_000 : 30_000;
-  const warmupRequests = context.quick ? 64 : 1000;
+  const warmupRequests = context.quick ? 64 : 300;
   const dir = await tempDir('lading-bench-ingest-');
   let lading: LadingProcess | undefined;
   let sut: LoadResult;
@@ -37,6 +37,7 @@ export async function run(context: BenchContext): Promise<Measurement[]> {
     context.log('starting Lading (pipeline off, SQLite file)');
     lading = await LadingProcess.start('bench-ingest', {
       LADING_PIPELINE: 'off', LADING_SAP: 'off', CDS_CONFIG: sqliteCdsConfig(dir.path),
+      ...(context.profile ? profileEnv(context, 'ingest-http') : {}),
     });
     const url = `${lading.url}/idoc/xml`;
     const headers = { authorization: basic('erp') };

@@ -8,7 +8,7 @@ import type { BenchContext } from './lib/context';
 import { runLoad } from './lib/http-load';
 import { delvry, docnumOf } from './lib/idocs';
 import { postedCount } from './lib/lading-db';
-import { sqliteCdsConfig, startRedis, tempDir } from './lib/processes';
+import { profileEnv, sqliteCdsConfig, startRedis, tempDir } from './lib/processes';
 import type { Measurement } from './lib/result';
 import { elapsedMs, nowNs, waitUntil } from './lib/timing';
 
@@ -62,6 +62,7 @@ export async function run(context: BenchContext): Promise<Measurement[]> {
     sap = await startSapSimulator({ port: 0, users: { [SAP_USER]: SAP_PASSWORD } });
     lading = await LadingProcess.start('bench-sap', {
       ...ledgerEnv(devnet, redis.url), CDS_CONFIG: sqliteCdsConfig(dir.path),
+      ...(context.profile ? profileEnv(context, 'listener-sap') : {}),
       destinations: JSON.stringify([{ name: 'SAP_ERP', url: sap.url, username: SAP_USER, password: SAP_PASSWORD }]),
     });
     carrier = await connectAs(devnet, 'CarrierMSP');

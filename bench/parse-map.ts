@@ -25,6 +25,35 @@ function ladingParseMap(document: string): number {
   return events;
 }
 
+/** Microseconds per IDoc spent in each stage of ladingParseMap, over `passes` passes of the corpus. */
+function stages(documents: readonly string[], passes: number): Record<string, number> {
+  const spent = { readIdocXml: 0, sha256Hex: 0, contentHashOf: 0, readControlRecord: 0, mapIdoc: 0 };
+  let idocs = 0;
+  for (let pass = 0; pass < passes; pass++) {
+    for (const document of documents) {
+      let t = performance.now();
+      const packet = readIdocXml(document);
+      spent.readIdocXml += performance.now() - t;
+      for (const idoc of packet.idocs) {
+        t = performance.now();
+        const payloadHash = sha256Hex(idoc.raw);
+        spent.sha256Hex += performance.now() - t;
+        t = performance.now();
+        contentHashOf(idoc.control, idoc.segments);
+        spent.contentHashOf += performance.now() - t;
+        t = performance.now();
+        const control = readControlRecord(idoc.control);
+        spent.readControlRecord += performance.now() - t;
+        t = performance.now();
+        mapIdoc(control, idoc.segments, { payloadHash, receivedAt: RECEIVED_AT });
+        spent.mapIdoc += performance.now() - t;
+        idocs++;
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(spent).map(([name, ms]) => [name, Math.round((ms * 1000) / idocs)]));
+}
+
 function cycle(documents: readonly string[], each: (document: string) => unknown): () => void {
   let next = 0;
   return () => {
@@ -56,11 +85,13 @@ export async function run(context: BenchContext): Promise<Measurement[]> {
     const order = round % 2 === 0 ? (['lading', 'fxp', 'readerOnly'] as const) : (['fxp', 'lading', 'readerOnly'] as const);
     for (const name of order) rates[name].push(throughputFor(subjects[name], roundMs, 16).perSecond);
   }
+  const perStage = stages(documents, context.quick ? 1 : 3);
+  context.log(`µs per IDoc by stage: ${JSON.stringify(perStage)}`);
   const lading = median(rates.lading);
   const fxp = median(rates.fxp);
   const reader = median(rates.readerOnly);
   const notes = `${documents.length} DELVRY07 IDocs, mean ${(meanBytes / 1024).toFixed(1)} KiB and ${(segments / documents.length).toFixed(0)} segments; `
-    + `median of ${rounds} rounds of ${roundMs} ms; readIdocXml alone ${reader.toFixed(0)} IDocs/s (${((reader * meanBytes) / 1e6).toFixed(1)} MB/s)`;
+    + `median of ${rounds} rounds of ${roundMs} ms; readIdocXml alone ${reader.toFixed(0)} IDocs/s (${((reader * meanBytes) / 1e6).toFixed(1)} MB/s); µs per IDoc by stage ${JSON.stringify(perStage)}`;
   const baselineName = 'fast-xml-parser 5 XMLParser().parse, default options';
   return [
     {

@@ -10,7 +10,7 @@ import { run as listenerSap } from './listener-sap';
 import { finish, gitCommit, machine, table, type BenchResult } from './lib/result';
 
 /**
- * `npm run bench [-- --quick] [-- --only parse-map,ingest-http,...]`: runs the benchmarks in
+ * `npm run bench [-- --quick] [--only parse-map,ingest-http,...] [--profile]`: runs the benchmarks in
  * order, writes bench/results/latest.json and prints a table.
  */
 
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   const context: BenchContext = {
     quick: argv.includes('--quick'),
+    profile: argv.includes('--profile'),
     resultsDir,
     log: (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`),
   };

@@ -77,3 +77,11 @@ export function sqliteCdsConfig(dir: string): string {
     log: { levels: { cds: 'warn', odata: 'warn', lading: 'warn', pipeline: 'error', sap: 'error', serve: 'warn', deploy: 'warn' } },
   });
 }
+
+/** Environment that makes a Node child write a CPU profile to <resultsDir>/<name>-cpu/ at exit (lib/cpu-profile-preload.cjs). */
+export function profileEnv(context: { resultsDir: string }, name: string): Record<string, string> {
+  return {
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(PROJECT_ROOT, 'bench', 'lib', 'cpu-profile-preload.cjs')}`.trim(),
+    BENCH_CPU_PROFILE_DIR: join(context.resultsDir, `${name}-cpu`),
+  };
+}
