@@ -7,7 +7,9 @@ import { DeadLetters, OutboundIdocs } from '#cds-models/lading';
 import type { RelaySource } from '../pipeline/relay';
 
 /**
- * The sap-send step: one job per outbound IDoc (job id = its DOCNUM). SAP answered 2xx → status 03
+ * The sap-send step: one job per outbound IDoc row. The job id is the row's id, not the DOCNUM: a
+ * DOCNUM is unique in one database, but another Lading database on the same Redis (a reset dev
+ * database, a second landscape) may hold the same one. SAP answered 2xx → status 03
  * (passed to port); a retryable failure (SAP down, 5xx, timeout) → BullMQ retries with backoff;
  * a refusal (401, 403, 400) → status 02 and a dead letter with SAP's answer, for an operator.
  */
@@ -44,7 +46,7 @@ export function sapSendProcessor(config: SapConfig) {
 type Row = { ID?: string | null; docnum?: string | null; shipment_ID?: string | null };
 
 function toJob(row: Row): PartitionedJob<SapSendJob> {
-  return { key: row.shipment_ID ?? row.docnum ?? '', name: 'send', jobId: `sap-${row.docnum}`, data: { outboundIdocId: row.ID as string, docnum: row.docnum as string } };
+  return { key: row.shipment_ID ?? row.docnum ?? '', name: 'send', jobId: `sap-${row.ID}`, data: { outboundIdocId: row.ID as string, docnum: row.docnum as string } };
 }
 
 export const outboundIdocSource: RelaySource<SapSendJob> = {
