@@ -15,13 +15,14 @@ import { receiveDocument, receiveXmlPacket, UnreadableDocumentError } from './in
  *
  * `POST /idoc/soap` (SAP PI / Integration Suite SOAP envelopes) and `POST /idoc/flat` (file-port
  * flat files) do the same with the same statuses; only the reader differs. /idoc/soap answers in
- * SOAP (a Fault for errors) when the request's Accept names an XML type, in JSON otherwise.
+ * SOAP (a Fault for errors) when the request's Accept names an XML type, in JSON otherwise. The
+ * Fault keeps the HTTP status of the JSON answer (400/409/413/415/422/500) rather than SOAP 1.1's
+ * blanket 500, so that a sender retries exactly what a JSON client would retry (5xx only).
  */
 
 const XML_TYPES = new Set(['application/xml', 'text/xml', 'application/x-sap.idoc']);
 const SOAP_TYPES = new Set(['text/xml', 'application/soap+xml', 'application/xml']);
 const FLAT_TYPES = new Set(['text/plain', 'application/octet-stream']);
-
 
 interface ErrorBody {
   code: string;
