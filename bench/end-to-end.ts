@@ -44,7 +44,7 @@ async function phase(
 }
 
 export async function run(context: BenchContext): Promise<Measurement[]> {
-  const durationMs = context.quick ? 5_000 : 45_000;
+  const durationMs = context.quick ? 4_000 : 45_000;
   const dir = await tempDir('lading-bench-e2e-');
   const dbFile = join(dir.path, 'lading.sqlite');
   const redis = await startRedis();
@@ -69,7 +69,7 @@ export async function run(context: BenchContext): Promise<Measurement[]> {
   }
   let bull;
   try {
-    bull = await bullmqBaseline(redis.url, context.quick ? 5_000 : 50_000);
+    bull = await bullmqBaseline(redis.url, context.quick ? 3_000 : 50_000);
   } finally {
     await redis.stop();
     await dir.remove();

@@ -45,7 +45,7 @@ function carrierBatch(lane: number, n: number): LedgerEvent[] {
 }
 
 export async function run(context: BenchContext): Promise<Measurement[]> {
-  const transactionsPerLane = context.quick ? 5 : 40;
+  const transactionsPerLane = context.quick ? 3 : 40;
   const total = LANES * transactionsPerLane * EVENTS_PER_TX;
   const dir = await tempDir('lading-bench-sap-');
   const dbFile = join(dir.path, 'lading.sqlite');
