@@ -1,0 +1,27 @@
+using { lading } from '../db/schema';
+
+/**
+ * Customs brokers: cross-border status of their own shipments, read-only. A shipment is a
+ * broker's when SAP sent the broker as partner (E1ADRM1 PARTNER_Q CB, customs broker) with the
+ * partner id in the user's attribute brokerPartnerId. Anything else does not exist for them (404).
+ */
+@path: '/odata/v4/broker'
+@requires: 'broker'
+@readonly
+service BrokerService {
+  @restrict: [{ grant: 'READ', to: 'broker', where: 'exists partners[role = ''CB'' and partnerId = $user.brokerPartnerId]' }]
+  entity Shipments as projection on lading.Shipments {
+    ID, deliveryNumber, shipper, consignee, carrier, shipFromCountry, shipToCountry, incoterms, incotermsPlace,
+    grossWeight, netWeight, weightUnit, status, ledgerVersion, billOfLading,
+    items, partners, events
+  };
+  entity ShipmentItems as projection on lading.ShipmentItems {
+    shipment, itemNumber, description, quantity, unit, originCountry, commodityCode, netWeight, grossWeight, weightUnit
+  };
+  entity ShipmentPartners as projection on lading.ShipmentPartners { shipment, role, partnerId, name, city, country };
+  /** Each event with its ledger proof: transaction, block and the hash of the IDoc it came from. */
+  entity ShipmentEvents as projection on lading.ShipmentEvents {
+    eventId, shipment, eventType, eventClassifierCode, eventTypeCode, eventDateTime, location, documentTypeCode, documentId,
+    description, payloadHash, recordedBy, ledgerTxId, ledgerBlock
+  };
+}
