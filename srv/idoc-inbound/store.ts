@@ -1,10 +1,10 @@
 import cds from '@sap/cds';
 import type { ControlRecord, DeliveryRecord, IdocErrorDetails, ShipmentEvent } from '../../mappings';
-import { statusAfter } from '../../mappings';
 import {
   HandlingUnitContents, HandlingUnits, IdocStatusRecords, InboundIdocs, Outbox, ShipmentDeadlines,
   ShipmentEvents, ShipmentItems, ShipmentPartners, Shipments,
 } from '#cds-models/lading';
+import { refreshShipmentStatus } from '../shipment-status';
 
 /**
  * Durable storage of inbound IDocs. Each IDoc is written in one transaction: the IDoc with its
@@ -184,15 +184,7 @@ export async function storeAccepted(accepted: AcceptedIdoc): Promise<StoredIdoc 
       await UPSERT.into(Shipments).entries(shipmentColumns(accepted.shipment, id));
       await replaceShipmentDetails(accepted.shipment);
       const newEventIds = await insertNewEvents(accepted.events, id);
-      const allEvents = await SELECT.from(ShipmentEvents)
-        .columns('eventClassifierCode', 'eventTypeCode', 'eventDateTime')
-        .where({ shipment_ID: accepted.shipment.shipmentId });
-      const status = statusAfter(allEvents.map((event) => ({
-        eventClassifierCode: event.eventClassifierCode ?? 'PLN',
-        eventTypeCode: event.eventTypeCode ?? '',
-        eventDateTime: new Date(event.eventDateTime as string).toISOString(),
-      })));
-      await UPDATE.entity(Shipments).set({ status }).where({ ID: accepted.shipment.shipmentId });
+      await refreshShipmentStatus(accepted.shipment.shipmentId);
       await INSERT.into(Outbox).entries({ idoc_ID: id, shipmentId: accepted.shipment.shipmentId, topic: 'ledger.record', state: 'pending' });
       return { id, status: '64', statusText, newEventIds };
     });

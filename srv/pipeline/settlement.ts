@@ -1,5 +1,6 @@
 import cds from '@sap/cds';
-import { DeadLetters, IdocStatusRecords, InboundIdocs, Outbox, ShipmentEvents, Shipments } from '#cds-models/lading';
+import { DeadLetters, IdocStatusRecords, InboundIdocs, Outbox, ShipmentEvents } from '#cds-models/lading';
+import { refreshShipmentStatus } from '../shipment-status';
 
 /**
  * What the database learns from the ledger: events committed (block, transaction), IDocs posted
@@ -35,11 +36,7 @@ export async function settleCommitted(batch: CommittedBatch): Promise<void> {
       .set({ state: 'confirmed', confirmedAt: new Date().toISOString(), ledgerTxId: batch.transactionId, ledgerBlock: block })
       .where({ idoc_ID: { in: batch.idocIds }, state: { '!=': 'confirmed' } });
     const shipmentIds = [...new Set(open.map((idoc) => idoc.shipment_ID as string).filter(Boolean))];
-    for (const shipmentId of shipmentIds) {
-      const [{ count }] = (await SELECT.from(ShipmentEvents).columns('count(1) as count')
-        .where({ shipment_ID: shipmentId, ledgerTxId: { '!=': null } })) as unknown as [{ count: number }];
-      await UPDATE.entity(Shipments).set({ ledgerVersion: count }).where({ ID: shipmentId });
-    }
+    for (const shipmentId of shipmentIds) await refreshShipmentStatus(shipmentId);
   });
 }
 

@@ -3,7 +3,8 @@ import type { Checkpointer, LedgerCheckpoint, LedgerConnection, LedgerEventRecor
 import { openShipmentEvents } from '../../connectors/fabric';
 import type { IdocEnvelope, LedgerEventForSap } from '../../mappings/outbound';
 import { sapUpdateFor } from '../../mappings/outbound';
-import { InboundIdocs, LedgerCheckpoints, ShipmentItems, Shipments } from '#cds-models/lading';
+import { InboundIdocs, LedgerCheckpoints, ShipmentEvents, ShipmentItems, Shipments } from '#cds-models/lading';
+import { refreshShipmentStatus } from '../shipment-status';
 import { queueForSap } from './outbound-store';
 
 /**
@@ -93,18 +94,35 @@ export class LedgerListener {
     // Read outside the transaction: evaluating on the ledger may take a while.
     const records = await Promise.all(foreign.map((event) => this.#options.ledger.getEvent(event.eventId)));
     await cds.tx(async () => {
-      for (const record of records) await this.#queueUpdate(record);
+      for (const record of records) await this.#queueUpdate(record, notice.blockNumber);
       await notice.checkpoint();
     });
   }
 
-  async #queueUpdate(record: LedgerEventRecord): Promise<void> {
+  /** Other parties' events join the shipment's own timeline, with their ledger proof. */
+  async #keepEvent(record: LedgerEventRecord, blockNumber: bigint): Promise<void> {
+    const event = record.event;
+    const known = await SELECT.one.from(ShipmentEvents).columns('eventId').where({ eventId: event.eventId });
+    if (!known) {
+      const location = typeof event.location === 'string' ? event.location : event.location?.UNLocationCode ?? event.location?.locationName;
+      await INSERT.into(ShipmentEvents).entries({
+        eventId: event.eventId, shipment_ID: event.shipmentId, eventType: event.eventType, eventClassifierCode: event.eventClassifierCode,
+        eventTypeCode: event.eventTypeCode, eventDateTime: event.eventDateTime, location, documentTypeCode: event.documentTypeCode,
+        documentId: event.documentID, equipmentReference: event.equipmentReference, payloadHash: event.payloadHash,
+        recordedBy: record.recordedBy, ledgerTxId: record.txId, ledgerBlock: Number(blockNumber),
+      });
+    }
+    await refreshShipmentStatus(event.shipmentId);
+  }
+
+  async #queueUpdate(record: LedgerEventRecord, blockNumber: bigint): Promise<void> {
     const event = forSap(record);
     const shipment = await SELECT.one.from(Shipments).columns('ID', 'deliveryNumber', 'senderPartner').where({ ID: event.shipmentId });
     if (!shipment) {
       log.info(`event ${event.eventId} concerns shipment ${event.shipmentId}, which no SAP system of ours sent: not forwarded`);
       return;
     }
+    await this.#keepEvent(record, blockNumber);
     const items = await SELECT.from(ShipmentItems).columns('itemNumber', 'quantity', 'unit').where({ shipment_ID: shipment.ID });
     const lastIdoc = await SELECT.one.from(InboundIdocs).columns('senderPort').where({ shipment_ID: shipment.ID, senderPort: { '!=': null } }).orderBy('receivedAt desc');
     const envelope: IdocEnvelope = {

@@ -144,6 +144,19 @@ describe('ledger → SAP', () => {
     expect(deviations).toHaveLength(1);
     expect(Number(deviations[0]?.fields.PODMG)).toBe(10);
     expect(sap.stats().duplicates).toBe(0);
+
+    // Lading's own timeline now holds every party's events, with their ledger proof.
+    const shipment = await waitFor('the POD in the shipment status', async () => {
+      const answer = await lading.odata<{ status: string; events: { eventTypeCode: string; recordedBy: string; ledgerBlock: number | null }[] }>(
+        `Shipments('${encodeURIComponent(SHIPMENT)}')?$expand=events`,
+      );
+      return answer.data.status === 'POD_SIGNED' ? answer.data : undefined;
+    });
+    const byParty = (msp: string): string[] => shipment.events.filter((event) => event.recordedBy === msp).map((event) => event.eventTypeCode).sort();
+    expect(byParty('CarrierMSP')).toEqual(['ARRI', 'DEPA', 'LOAD']);
+    expect(byParty('BrokerMSP')).toEqual(['HOLD', 'RELS']);
+    expect(byParty('ConsigneeMSP')).toEqual(['CMPL']);
+    expect(shipment.events.every((event) => event.ledgerBlock !== null)).toBe(true);
   });
 
   it('dead-letters an IDoc SAP refuses (400), with SAP\'s answer, and sends nothing twice', async () => {
