@@ -61,11 +61,23 @@ const SAP_TIME_ZONES: Record<string, string> = {
   AUSWA: 'Australia/Perth', NZ: 'Pacific/Auckland', SAFRIC: 'Africa/Johannesburg',
 };
 
+/** Building an Intl.DateTimeFormat costs far more than using one: one per zone, kept. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(zone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    formatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
 function offsetMinutesOf(zone: string, utcMillis: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(new Date(utcMillis));
+  const parts = formatterFor(zone).formatToParts(new Date(utcMillis));
   const get = (type: string): number => Number(parts.find((part) => part.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - utcMillis) / 60_000);
