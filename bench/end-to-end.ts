@@ -35,7 +35,7 @@ async function phase(
     accept: (status, body) => status === 200 && body.includes('"outcome":"accepted"'),
     ...(ratePerSecond === undefined ? {} : { ratePerSecond }),
   });
-  context.log(`${firstSerial === FULL_FROM ? 'full load' : ratePerSecond === undefined ? 'warm-up' : `half load (${ratePerSecond.toFixed(1)} IDocs/s)`}: ${load.ok} accepted, ${load.failed} failed; waiting for 53`);
+  context.log(`${firstSerial === FULL_FROM ? 'full load' : ratePerSecond === undefined ? 'warm-up' : `half load (${ratePerSecond.toFixed(1)} IDocs/s)`}: ${load.ok} accepted, ${load.failed} failed${load.firstFailure ? ` (first: ${load.firstFailure.slice(0, 200)})` : ''}; waiting for 53`);
   await waitUntil('every accepted IDoc to be posted (53)', () => {
     const counts = postedCount(dbFile, from, to);
     return counts.posted + counts.failed >= counts.total ? counts : undefined;
