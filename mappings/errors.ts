@@ -22,6 +22,13 @@ export interface IdocErrorDetails {
   column?: number;
 }
 
+/** An error as Lading answers it over HTTP: any code (also HTTP-level ones), and the stored IDoc's id. */
+export interface IdocErrorBody extends Omit<IdocErrorDetails, 'code'> {
+  code: string;
+  /** Lading id of the IDoc kept with the failure, when one was kept. */
+  id?: string;
+}
+
 export class IdocError extends Error {
   readonly code: IdocErrorCode;
   readonly segment?: string;

@@ -9,7 +9,7 @@ import type { MappedDelivery } from './delivery/delvry';
 import { mapDelivery } from './delivery/delvry';
 
 export { IdocError, isContentError } from './errors';
-export type { IdocErrorCode, IdocErrorDetails } from './errors';
+export type { IdocErrorBody, IdocErrorCode, IdocErrorDetails } from './errors';
 export { readIdocXml, DEFAULT_XML_LIMITS } from './idoc/xml-reader';
 export type { XmlIdoc, XmlIdocPacket, XmlLimits } from './idoc/xml-reader';
 export { readControlRecord } from './idoc/control-record';

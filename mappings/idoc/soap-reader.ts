@@ -1,4 +1,5 @@
 import { IdocError } from '../errors';
+import type { IdocErrorBody } from '../errors';
 import type { Segment } from './segment';
 import type { XmlIdocPacket, XmlLimits } from './xml-reader';
 import { positionOf, scanIdocXml } from './xml-reader';
@@ -79,15 +80,7 @@ export function readIdocSoap(document: string, limits: Partial<XmlLimits> = {}):
 
 // Answers: the route replies in the envelope version the request used.
 
-export interface SoapErrorDetail {
-  code: string;
-  message: string;
-  segment?: string;
-  field?: string;
-  line?: number;
-  column?: number;
-  id?: string;
-}
+export type SoapErrorDetail = IdocErrorBody;
 
 export interface SoapIdocResult {
   docnum: string | null;

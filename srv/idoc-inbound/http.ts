@@ -1,8 +1,8 @@
 import cds from '@sap/cds';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import type { IdocErrorBody, SoapIdocResult } from '../../mappings';
 import type { InboundConfig } from '../config';
-import type { SoapIdocResult } from '../../mappings';
 import { readIdocFlat, readIdocSoap, soapFaultEnvelope, soapResultsEnvelope } from '../../mappings';
 import type { DocumentReader, IdocResult, Transport } from './ingest';
 import { receiveDocument, receiveXmlPacket, UnreadableDocumentError } from './ingest';
@@ -24,15 +24,7 @@ const XML_TYPES = new Set(['application/xml', 'text/xml', 'application/x-sap.ido
 const SOAP_TYPES = new Set(['text/xml', 'application/soap+xml', 'application/xml']);
 const FLAT_TYPES = new Set(['text/plain', 'application/octet-stream']);
 
-interface ErrorBody {
-  code: string;
-  message: string;
-  segment?: string;
-  field?: string;
-  line?: number;
-  column?: number;
-  id?: string;
-}
+type ErrorBody = IdocErrorBody;
 
 export class HttpProblem extends Error {
   constructor(readonly status: number, readonly body: ErrorBody) {

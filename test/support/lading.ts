@@ -1,6 +1,7 @@
 import cds from '@sap/cds';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { IdocErrorBody } from '../../mappings';
 
 export const PROJECT_ROOT = join(__dirname, '..', '..');
 
@@ -44,15 +45,7 @@ export interface IdocResultBody {
   error?: ErrorBody;
 }
 
-export interface ErrorBody {
-  code: string;
-  message: string;
-  segment?: string;
-  field?: string;
-  line?: number;
-  column?: number;
-  id?: string;
-}
+export type ErrorBody = IdocErrorBody;
 
 export interface IdocAnswer {
   idocs?: IdocResultBody[];
