@@ -11,7 +11,7 @@ import {
   devnetConfig,
   ShipmentLedger,
 } from '../../connectors/fabric';
-import { Devnet, connectAs, newEvent, newShipmentId, type OrgClient } from './support';
+import { Devnet, connectAs, newEvent, newShipmentId, type OrgClient, failureOf } from './support';
 
 jest.setTimeout(120_000);
 
@@ -31,15 +31,6 @@ afterAll(async () => {
   shipper?.close();
   await devnet?.dispose();
 });
-
-async function failureOf(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Polls `read` until `done` holds (devnet commits asynchronously), for at most 10 s. */
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {

@@ -15,7 +15,7 @@ import {
   type LedgerEvent,
   type ProofOfDeliveryInput,
 } from '../../connectors/fabric';
-import { Devnet, connectAs, newEvent, newShipmentId, type OrgClient, type OrgMsp } from './support';
+import { Devnet, connectAs, newEvent, newShipmentId, type OrgClient, type OrgMsp, failureOf } from './support';
 
 jest.setTimeout(120_000);
 
@@ -54,15 +54,6 @@ function newPod(overrides: Partial<ProofOfDeliveryInput> = {}): ProofOfDeliveryI
     remarks: 'one carton dented',
     ...overrides,
   };
-}
-
-async function failureOf(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('proof of delivery e-signing', () => {

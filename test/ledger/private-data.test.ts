@@ -3,7 +3,7 @@
  * real chaincode, with each organisation's own identity.
  */
 import { ContractRejectedError, type CustomsValues } from '../../connectors/fabric';
-import { Devnet, connectAs, newEvent, newShipmentId, sha256Hex, type OrgClient } from './support';
+import { Devnet, connectAs, newEvent, newShipmentId, sha256Hex, type OrgClient, failureOf } from './support';
 
 jest.setTimeout(120_000);
 
@@ -25,15 +25,6 @@ afterAll(async () => {
   for (const org of [shipper, broker, carrier]) org?.close();
   await devnet?.dispose();
 });
-
-async function failureOf(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const CUSTOMS: CustomsValues = { declaredValue: '125000.50', currency: 'EUR', duty: '3125.01', hsCodes: ['847130', '85044090'] };
 

@@ -3,7 +3,7 @@
  * chaincode: submit + evaluate, idempotent re-recording, conflicting content, history, paging.
  */
 import { ContractRejectedError, LedgerError } from '../../connectors/fabric';
-import { Devnet, connectAs, newEvent, newShipmentId, type OrgClient } from './support';
+import { Devnet, connectAs, newEvent, newShipmentId, type OrgClient, failureOf } from './support';
 
 jest.setTimeout(120_000);
 
@@ -19,16 +19,6 @@ afterAll(async () => {
   shipper?.close();
   await devnet?.dispose();
 });
-
-/** Runs `call` and returns what it threw (fails the test if it did not throw). */
-async function failureOf(call: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await call();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('ShipmentLedger against devnet', () => {
   it('records events and reads them back as shipment head and event records', async () => {

@@ -293,3 +293,13 @@ export function newEvent(shipmentId: string, overrides: Partial<LedgerEvent> = {
     ...overrides,
   };
 }
+
+/** Runs `call` and returns what it threw (fails the test if it did not throw). */
+export async function failureOf(call: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await call();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the call to fail');
+}
