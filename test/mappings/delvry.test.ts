@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MappedIdoc } from '../../mappings';
-import { IdocError, mapIdoc, readControlRecord, readIdocXml } from '../../mappings';
+import { contentHashOf, IdocError, mapIdoc, readControlRecord, readIdocXml } from '../../mappings';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 
@@ -155,5 +155,19 @@ describe('DELVRY mapping errors name the segment and field', () => {
     expect(() => readControlRecord(idoc?.control)).toThrow(expect.objectContaining({ code: 'MISSING_SEGMENT', segment: 'EDI_DC40' }));
     const noType = readIdocXml('<X><IDOC><EDI_DC40 SEGMENT="1"><SNDPRN>S</SNDPRN><MESTYP>DESADV</MESTYP></EDI_DC40></IDOC></X>').idocs[0];
     expect(() => readControlRecord(noType?.control)).toThrow(expect.objectContaining({ code: 'MISSING_FIELD', field: 'IDOCTYP' }));
+  });
+});
+
+describe('content hash', () => {
+  it('is the same for the same IDoc with its fields in another order or other whitespace', () => {
+    const xml = fixture('delvry/delvry07-desadv-3-items.xml');
+    const reordered = xml.replace('<ROUTE>DEHAM1</ROUTE><INCO1>FCA</INCO1>', '<INCO1>FCA</INCO1><ROUTE>DEHAM1</ROUTE>').replace(/>\n\s*</g, '><');
+    expect(reordered).not.toBe(xml);
+    const hash = (document: string): string => {
+      const [idoc] = readIdocXml(document).idocs;
+      return contentHashOf(idoc?.control, idoc?.segments ?? []);
+    };
+    expect(hash(reordered)).toBe(hash(xml));
+    expect(hash(xml.replace('<LFIMG>10.000</LFIMG>', '<LFIMG>9.000</LFIMG>'))).not.toBe(hash(xml));
   });
 });
