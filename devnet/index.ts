@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { resolveConfig, type DevnetOptions } from './config';
-import { runDevnet } from './network';
+import { runDevnet, type RunningDevnet } from './network';
 
 export type { ChaincodeSource, DevnetOptions } from './config';
 export { ConfigError, optionsFromEnv } from './config';
@@ -14,22 +14,8 @@ export type { AdminStatus } from './admin/http';
 export { DEFAULT_ORGS, issueClientIdentity, type IdentityFiles } from './identity/ca';
 export { verifyLedger, type VerifyResult } from './verify';
 
-export interface Devnet {
-  /** The gRPC port actually bound. */
-  port: number;
-  /** host:port for the gateway client. */
-  address: string;
-  /** Base URL of the admin API (e.g. http://127.0.0.1:7060), undefined when disabled. */
-  adminUrl: string | undefined;
-  /** Absolute data directory. */
-  dir: string;
-  channel: string;
-  chaincode: string;
-  /** The organisations; credentials are in `orgPaths(dir, mspId)`. */
-  mspIds: string[];
-  /** Flushes pending transactions, ends streams, stops the chaincode process and closes the ledger. */
-  stop(): Promise<void>;
-}
+/** A running devnet, as startDevnet returns it. */
+export type Devnet = RunningDevnet;
 
 /** Starts a devnet. Options win over DEVNET_* variables; port 0 picks a free port. */
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {

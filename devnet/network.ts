@@ -26,13 +26,19 @@ import { StreamRegistry } from './server/streams';
 import type { ChaincodeRuntime } from './shim/types';
 
 export interface RunningDevnet {
+  /** The gRPC port actually bound. */
   port: number;
+  /** host:port for the gateway client. */
   address: string;
+  /** Base URL of the admin API (e.g. http://127.0.0.1:7060), undefined when disabled. */
   adminUrl: string | undefined;
+  /** Absolute data directory. */
   dir: string;
   channel: string;
   chaincode: string;
+  /** The organisations; credentials are in `orgPaths(dir, mspId)`. */
   mspIds: string[];
+  /** Flushes pending transactions, ends streams, stops the chaincode process and closes the ledger. */
   stop(): Promise<void>;
 }
 
