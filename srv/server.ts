@@ -2,6 +2,7 @@ import cds from '@sap/cds';
 import { readConfig } from './config';
 import { healthRoutes } from './health';
 import { idocXmlRoute } from './idoc-inbound/http';
+import { observabilityRoutes } from './observability/routes';
 import { startLedgerSide } from './pipeline/runtime';
 import { runningLedgerSide, setRunningLedgerSide } from './running';
 import { ensureSchema } from './schema';
@@ -22,6 +23,7 @@ const config = (() => {
 
 cds.on('bootstrap', (app) => {
   app.use(healthRoutes());
+  app.use(observabilityRoutes());
   app.use(idocXmlRoute(config.inbound));
 });
 

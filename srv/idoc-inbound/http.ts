@@ -6,6 +6,7 @@ import type { InboundConfig } from '../config';
 import { readIdocFlat, readIdocSoap, soapFaultEnvelope, soapResultsEnvelope } from '../../mappings';
 import type { DocumentReader, IdocResult, Transport } from './ingest';
 import { receiveDocument, receiveXmlPacket, UnreadableDocumentError } from './ingest';
+import { idocsAnswered } from '../observability/trail';
 
 /**
  * `POST /idoc/xml`: IDocs as SAP's XML-HTTP port sends them. Answers 200 only once every IDoc of
@@ -136,6 +137,7 @@ function documentRoute(router: express.Router, config: InboundConfig, route: Rou
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const document = decodeBody(body, contentTypeOf(request).charset);
         const { results } = await route.receive(document, config);
+        idocsAnswered(route.path.slice('/idoc/'.length), results);
         const { status, failure } = statusOf(results);
         const idocs = results.map(publicResult);
         if (route.soap && wantsSoap(request)) {

@@ -4,6 +4,8 @@ import type { CommittedRecord, LedgerEvent, PreparedRecord, ShipmentLedger } fro
 import { LedgerError } from '../../connectors/fabric';
 import type { BatchOutcome, BackoffOptions } from '../../connectors/queue';
 import { backoffDelay } from '../../connectors/queue';
+import { timeLedger } from '../observability/metrics';
+import { ledgerBatchCommitted, ledgerBatchSubmitted } from '../observability/trail';
 import { ledgerEventsOf } from './ledger-events';
 import type { CommittedBatch } from './settlement';
 import { deadLetter } from './settlement';
@@ -71,10 +73,12 @@ async function recordWithRetries(events: LedgerEvent[], jobs: Job<LedgerSubmitJo
   for (let attempt = 0; ; attempt++) {
     try {
       if (!prepared) {
-        prepared = await context.ledger.prepareRecordEvents(events);
+        prepared = await timeLedger('endorse', () => context.ledger.prepareRecordEvents(events));
         await keepPending(jobs, prepared);
+        ledgerBatchSubmitted(jobs.map((job) => job.data), prepared.transactionId);
       }
-      return await context.ledger.submitPrepared(prepared.bytes);
+      const { bytes } = prepared;
+      return await timeLedger('commit', () => context.ledger.submitPrepared(bytes));
     } catch (error) {
       if (!(error instanceof LedgerError) || error.retry === 'never') throw error;
       if (error.retry === 'new-transaction') prepared = undefined;
@@ -114,6 +118,7 @@ async function submitGroup(jobs: Job<LedgerSubmitJob>[], eventsByIdoc: Map<strin
       transactionId: committed.transactionId, blockNumber: String(committed.blockNumber), mspId: context.mspId,
       idocIds, recorded: committed.result.recorded, unchanged: committed.result.unchanged,
     }, { jobId: `confirm-${committed.transactionId}` });
+    ledgerBatchCommitted(jobs.map((job) => job.data), committed, events.length);
     const result = { transactionId: committed.transactionId, blockNumber: String(committed.blockNumber), events: events.length };
     return jobs.map(() => ({ kind: 'completed', result }));
   } catch (error) {

@@ -1,9 +1,10 @@
 import cds from '@sap/cds';
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { ShipmentLedger } from '../../connectors/fabric';
 import type { BackoffOptions } from '../../connectors/queue';
 import { BatchWorker, DEFAULT_BACKOFF, PartitionedQueue } from '../../connectors/queue';
 import type { LedgerSubmitJob, LedgerSubmitResult } from './ledger-submit';
+import { timedBatchProcessor, timedProcessor } from '../observability/metrics';
 import { ledgerSubmitProcessor } from './ledger-submit';
 import { outboxSource } from './outbox-source';
 import type { RelayOptions } from './relay';
@@ -58,14 +59,14 @@ export class LedgerPipeline {
     this.confirmQueue = new Queue<CommittedBatch>(LEDGER_CONFIRM_QUEUE, {
       connection, prefix, defaultJobOptions: { ...retried, removeOnComplete: { age: 3_600, count: 50_000 }, removeOnFail: false },
     });
-    const processor = ledgerSubmitProcessor({
+    const processor = timedBatchProcessor(ledgerSubmitProcessor({
       ledger: options.ledger, mspId: options.mspId, confirmQueue: this.confirmQueue, backoff: options.backoff ?? DEFAULT_BACKOFF,
-    });
+    }));
     this.#submitWorkers = this.submitQueue.queueNames().map((name) => new BatchWorker<LedgerSubmitJob, LedgerSubmitResult>(name, processor, {
       connection, prefix, maxBatch: options.maxBatch ?? 100, lingerMs: options.lingerMs ?? 20,
       lockDurationMs: options.lockDurationMs ?? 30_000, stalledIntervalMs: Math.max(1_000, (options.lockDurationMs ?? 30_000) / 2),
     }).onError((error) => log.error(`ledger-submit worker ${name}:`, error.message)));
-    this.#confirmWorker = new Worker<CommittedBatch>(LEDGER_CONFIRM_QUEUE, async (job) => settleCommitted(job.data), {
+    this.#confirmWorker = new Worker<CommittedBatch>(LEDGER_CONFIRM_QUEUE, timedProcessor(async (job: Job<CommittedBatch>) => settleCommitted(job.data)), {
       connection, prefix, concurrency: 4, autorun: false,
     });
     this.#confirmWorker.on('error', (error) => log.error('ledger-confirm worker:', error.message));

@@ -2,6 +2,7 @@ import cds from '@sap/cds';
 import type { IdocEnvelope } from '../../mappings/outbound';
 import { buildAleaud } from '../../mappings/outbound';
 import { InboundIdocs } from '#cds-models/lading';
+import { aleaudQueued } from '../observability/trail';
 import { queueForSap } from './outbound-store';
 
 /**
@@ -57,7 +58,7 @@ export async function acknowledgeFinalStatuses(options: AcknowledgementOptions):
           ...(transaction ? { createdObject: { key: transaction } } : {}),
         };
       }), { createdAt, maxPerIdoc: max });
-      for (const idoc of idocs) await queueForSap({ idoc, purpose: 'acknowledgement' });
+      for (const idoc of idocs) if (await queueForSap({ idoc, purpose: 'acknowledgement' })) aleaudQueued(idoc.docnum, confirmed);
       for (const row of confirmed) {
         await UPDATE.entity(InboundIdocs).set({ acknowledgedStatus: row.status }).where({ ID: row.ID, status: row.status });
       }

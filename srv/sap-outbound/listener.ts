@@ -5,6 +5,7 @@ import type { IdocEnvelope, LedgerEventForSap } from '../../mappings/outbound';
 import { sapUpdateFor } from '../../mappings/outbound';
 import { InboundIdocs, LedgerCheckpoints, ShipmentEvents, ShipmentItems, Shipments } from '#cds-models/lading';
 import { refreshShipmentStatus } from '../shipment-status';
+import { listenerHandled } from '../observability/metrics';
 import { queueForSap } from './outbound-store';
 
 /**
@@ -97,6 +98,7 @@ export class LedgerListener {
       for (const record of records) await this.#queueUpdate(record, notice.blockNumber);
       await notice.checkpoint();
     });
+    listenerHandled(notice.blockNumber);
   }
 
   /** Other parties' events join the shipment's own timeline, with their ledger proof. */

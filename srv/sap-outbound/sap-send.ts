@@ -5,6 +5,7 @@ import type { SapConfig } from '../../connectors/sap';
 import { sendIdoc, SapError } from '../../connectors/sap';
 import { DeadLetters, OutboundIdocs } from '#cds-models/lading';
 import type { RelaySource } from '../pipeline/relay';
+import { outboundFailed, outboundSent } from '../observability/trail';
 
 /**
  * The sap-send step: one job per outbound IDoc row. The job id is the row's id, not the DOCNUM: a
@@ -23,15 +24,18 @@ const log = cds.log('sap');
 
 export function sapSendProcessor(config: SapConfig) {
   return async (job: Job<SapSendJob>): Promise<{ status: number }> => {
-    const idoc = await SELECT.one.from(OutboundIdocs).columns('ID', 'docnum', 'payload', 'status').where({ ID: job.data.outboundIdocId });
+    const idoc = await SELECT.one.from(OutboundIdocs).columns('ID', 'docnum', 'payload', 'status', 'messageType', 'shipment_ID').where({ ID: job.data.outboundIdocId });
     if (!idoc || idoc.status === '03') return { status: 200 }; // already passed: a re-queued job is a no-op
     try {
       const receipt = await sendIdoc(config, { docnum: idoc.docnum ?? '', xml: idoc.payload ?? '' });
       await UPDATE.entity(OutboundIdocs).set({ status: '03', statusText: `Passed to SAP (HTTP ${receipt.status})`, sentAt: new Date().toISOString() }).where({ ID: idoc.ID });
+      outboundSent(idoc, receipt.status);
       return { status: receipt.status };
     } catch (error) {
       if (!(error instanceof SapError)) throw error;
-      if (error.retry === 'yes' && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw error;
+      const retrying = error.retry === 'yes' && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+      outboundFailed(idoc, error, retrying);
+      if (retrying) throw error;
       const reason = `SAP refused IDoc ${idoc.docnum}: ${error.message}`.slice(0, 1000);
       await cds.tx(async () => {
         await UPDATE.entity(OutboundIdocs).set({ status: '02', statusText: reason.slice(0, 500) }).where({ ID: idoc.ID });

@@ -7,6 +7,7 @@ import { Relay } from '../pipeline/relay';
 import { acknowledgeFinalStatuses } from './acknowledgements';
 import { LedgerListener } from './listener';
 import type { SapSendJob } from './sap-send';
+import { timedProcessor } from '../observability/metrics';
 import { outboundIdocSource, sapSendProcessor } from './sap-send';
 
 /**
@@ -45,7 +46,7 @@ export class SapSide {
       connection, prefix, partitions: 1,
       defaultJobOptions: { attempts: 20, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3_600, count: 50_000 }, removeOnFail: false },
     });
-    this.#worker = new Worker<SapSendJob>(this.queue.queueNames()[0] as string, sapSendProcessor(sap), { connection, prefix, concurrency: 4, autorun: false });
+    this.#worker = new Worker<SapSendJob>(this.queue.queueNames()[0] as string, timedProcessor(sapSendProcessor(sap)), { connection, prefix, concurrency: 4, autorun: false });
     this.#worker.on('error', (error) => log.error('sap-send worker:', error.message));
     this.#relay = new Relay('sap', outboundIdocSource, this.queue, { redriveAfterMs: options.redriveAfterMs });
     const envelope = { client: sap.client, senderPort: sap.idocEnvelope.senderPort, senderPartner: sap.idocEnvelope.senderPartner };

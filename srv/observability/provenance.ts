@@ -1,0 +1,209 @@
+import type { LedgerEventRecord, ShipmentLedger } from '../../connectors/fabric';
+import { ContractRejectedError } from '../../connectors/fabric';
+import type { XmlIdoc, XmlIdocPacket } from '../../mappings';
+import { mapIdoc, readControlRecord, readIdocFlat, readIdocSoap, readIdocXml } from '../../mappings';
+import { InboundIdocs, ShipmentEvents } from '#cds-models/lading';
+import { hashPayload, type PayloadHashAlgorithm } from './payload-hash';
+
+/**
+ * Provenance: proves an IDoc unchanged against the ledger. Every ledger event carries the hash of
+ * its source IDoc's payload (the payload itself stays off the ledger); the IDoc is hashed again
+ * now and compared, event by event, naming the transaction and block that recorded each.
+ *
+ * Two ways in: an IDoc Lading stored (its payload as the database holds it now: a tampered row
+ * shows), or an IDoc document someone holds (a file: hashed and mapped here, its events looked up
+ * by their content-derived ids, so no database is needed).
+ */
+
+/** Per event: its hash on the ledger equals the payload's now, differs, it is not on the ledger, or another IDoc brought it. */
+export type EventVerdict = 'unchanged' | 'changed' | 'missing' | 'other-source';
+
+/** unchanged: every event matches; changed: one differs; incomplete: some are not on the ledger (yet); not-on-ledger: none is. */
+export type Verdict = 'unchanged' | 'changed' | 'incomplete' | 'not-on-ledger';
+
+export interface EventProof {
+  eventId: string;
+  shipmentId: string;
+  eventTypeCode: string;
+  verdict: EventVerdict;
+  /** The payload hash the ledger keeps for this event. */
+  ledgerPayloadHash?: string;
+  /** DOCNUM of the IDoc the ledger names as the event's source. */
+  sourceDocnum?: string;
+  transactionId?: string;
+  blockNumber?: string;
+  recordedBy?: string;
+  recordedAt?: string;
+}
+
+export interface ProvenanceReport {
+  /** Lading's id of the IDoc (absent for a document that was not looked up in the database). */
+  idocId?: string;
+  docnum: string | null;
+  idocType: string | null;
+  verdict: Verdict;
+  algorithm: PayloadHashAlgorithm;
+  /** Hash of the payload now (the stored row, or the document given). */
+  payloadHash: string;
+  /** The hash column stored with the IDoc when it was received. */
+  storedPayloadHash?: string;
+  events: EventProof[];
+  /** Each difference in one sentence: which event, hash on the ledger vs hash of the payload now. */
+  differences: string[];
+}
+
+export class ProvenanceError extends Error {
+  constructor(readonly reason: 'not-found' | 'unreadable', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProvenanceError';
+  }
+}
+
+interface ExpectedEvent {
+  eventId: string;
+  shipmentId: string;
+  eventTypeCode: string;
+}
+
+/** Reads events from the ledger; one commit-status call per transaction, for its block. */
+class LedgerReader {
+  readonly #blocks = new Map<string, Promise<string>>();
+
+  constructor(private readonly ledger: ShipmentLedger) {}
+
+  async event(eventId: string): Promise<LedgerEventRecord | undefined> {
+    try {
+      return await this.ledger.getEvent(eventId);
+    } catch (error) {
+      if (error instanceof ContractRejectedError && error.reason === 'not-found') return undefined;
+      throw error;
+    }
+  }
+
+  block(transactionId: string): Promise<string> {
+    let block = this.#blocks.get(transactionId);
+    if (!block) {
+      block = this.ledger.getCommitStatus(transactionId).then((status) => String(status.blockNumber));
+      this.#blocks.set(transactionId, block);
+    }
+    return block;
+  }
+}
+
+async function proveEvent(reader: LedgerReader, expected: ExpectedEvent, payloadHash: string, docnum: string | null): Promise<EventProof> {
+  const base = { eventId: expected.eventId, shipmentId: expected.shipmentId, eventTypeCode: expected.eventTypeCode };
+  const record = await reader.event(expected.eventId);
+  if (!record) return { ...base, verdict: 'missing' };
+  const sourceDocnum = record.event.source?.docnum;
+  const onLedger = {
+    ledgerPayloadHash: record.event.payloadHash, sourceDocnum, transactionId: record.txId,
+    blockNumber: await reader.block(record.txId), recordedBy: record.recordedBy, recordedAt: record.recordedAt,
+  };
+  // The same fact sent first by another IDoc (a resend under a new DOCNUM) carries that IDoc's hash.
+  if (docnum && sourceDocnum && sourceDocnum !== docnum && record.event.payloadHash !== payloadHash) {
+    return { ...base, ...onLedger, verdict: 'other-source' };
+  }
+  return { ...base, ...onLedger, verdict: record.event.payloadHash === payloadHash ? 'unchanged' : 'changed' };
+}
+
+function verdictOf(events: readonly EventProof[]): Verdict {
+  if (events.some((event) => event.verdict === 'changed')) return 'changed';
+  const found = events.filter((event) => event.verdict === 'unchanged').length;
+  if (found === 0) return 'not-on-ledger';
+  return events.some((event) => event.verdict === 'missing') ? 'incomplete' : 'unchanged';
+}
+
+function differencesOf(events: readonly EventProof[], payloadHash: string): string[] {
+  return events.flatMap((event) => {
+    if (event.verdict === 'changed') {
+      return [`event ${event.eventId} (${event.eventTypeCode} of ${event.shipmentId}): the ledger has payload hash ${event.ledgerPayloadHash} `
+        + `(transaction ${event.transactionId}, block ${event.blockNumber}), the payload now hashes to ${payloadHash}`];
+    }
+    if (event.verdict === 'missing') return [`event ${event.eventId} (${event.eventTypeCode} of ${event.shipmentId}) is not on the ledger`];
+    return [];
+  });
+}
+
+async function prove(reader: LedgerReader, expected: readonly ExpectedEvent[], payloadHash: string, docnum: string | null): Promise<Pick<ProvenanceReport, 'verdict' | 'events' | 'differences'>> {
+  const events = await Promise.all(expected.map((event) => proveEvent(reader, event, payloadHash, docnum)));
+  return { verdict: verdictOf(events), events, differences: differencesOf(events, payloadHash) };
+}
+
+/**
+ * Verifies an IDoc Lading stored: its payload as the database holds it now against the ledger
+ * events it brought. ProvenanceError `not-found` for an unknown id; LedgerError when the ledger
+ * does not answer.
+ */
+export async function verifyStoredIdoc(idocId: string, ledger: ShipmentLedger, algorithm: PayloadHashAlgorithm = 'sha256'): Promise<ProvenanceReport> {
+  const idoc = await SELECT.one.from(InboundIdocs).columns('ID', 'docnum', 'idocType', 'payload', 'payloadHash').where({ ID: idocId });
+  if (!idoc) throw new ProvenanceError('not-found', `IDoc ${idocId} does not exist`);
+  const rows = await SELECT.from(ShipmentEvents).columns('eventId', 'shipment_ID', 'eventTypeCode').where({ sourceIdoc_ID: idocId }).orderBy('eventDateTime', 'eventId');
+  const expected = rows.map((row) => ({ eventId: row.eventId as string, shipmentId: row.shipment_ID ?? '', eventTypeCode: row.eventTypeCode ?? '' }));
+  const payloadHash = hashPayload(idoc.payload ?? '', algorithm);
+  const docnum = idoc.docnum ?? null;
+  const proof = await prove(new LedgerReader(ledger), expected, payloadHash, docnum);
+  const differences = [...proof.differences];
+  if (idoc.payloadHash && idoc.payloadHash !== payloadHash) {
+    differences.push(`the payload stored now hashes to ${payloadHash}, not to the hash stored when it was received (${idoc.payloadHash})`);
+  }
+  return {
+    idocId, docnum, idocType: idoc.idocType ?? null, algorithm, payloadHash, storedPayloadHash: idoc.payloadHash ?? undefined,
+    ...proof, verdict: proof.verdict, differences,
+  };
+}
+
+/** Reads a document as Lading's inbound routes would: SOAP envelope, IDoc XML, or flat file. */
+export function readDocument(document: string): XmlIdocPacket {
+  const text = document.replace(/^\uFEFF/, '');
+  const head = text.trimStart();
+  if (!head.startsWith('<')) return readIdocFlat(text);
+  // The root element's local name decides between a SOAP envelope and IDoc XML.
+  const root = /<(?![?!])(?:[\w.-]+:)?([\w.-]+)/.exec(head)?.[1];
+  return root === 'Envelope' ? readIdocSoap(text) : readIdocXml(text);
+}
+
+export interface DocumentOptions {
+  /** SAP time zone of the sender, as Lading was configured when it received the IDoc (IDOC_SENDER_TIME_ZONE). Default UTC. */
+  senderTimeZone?: string;
+  algorithm?: PayloadHashAlgorithm;
+}
+
+function eventsOf(idoc: XmlIdoc, payloadHash: string, options: DocumentOptions): { docnum: string | null; idocType: string | null; expected: ExpectedEvent[] } {
+  const control = readControlRecord(idoc.control);
+  // Event ids derive from the IDoc's facts, not from the time it arrived: mapping again gives the ids the ledger holds.
+  const mapped = mapIdoc(control, idoc.segments, { payloadHash, receivedAt: new Date().toISOString(), senderTimeZone: options.senderTimeZone ?? 'UTC' });
+  return {
+    docnum: control.docnum ?? null,
+    idocType: control.idocType ?? null,
+    expected: mapped.events.map((event) => ({ eventId: event.eventId, shipmentId: event.shipmentId, eventTypeCode: event.eventTypeCode })),
+  };
+}
+
+/**
+ * Verifies every IDoc of a document against the ledger alone. ProvenanceError `unreadable` when
+ * the document or an IDoc of it cannot be read or mapped (Lading would have rejected it too).
+ */
+export async function verifyDocument(document: string, ledger: ShipmentLedger, options: DocumentOptions = {}): Promise<ProvenanceReport[]> {
+  const algorithm = options.algorithm ?? 'sha256';
+  let packet: XmlIdocPacket;
+  try {
+    packet = readDocument(document);
+  } catch (error) {
+    throw new ProvenanceError('unreadable', `The document cannot be read as an IDoc: ${(error as Error).message}`, { cause: error });
+  }
+  if (packet.idocs.length === 0) throw new ProvenanceError('unreadable', 'The document holds no IDoc');
+  const reader = new LedgerReader(ledger);
+  const reports: ProvenanceReport[] = [];
+  for (const idoc of packet.idocs) {
+    const payloadHash = hashPayload(idoc.raw, algorithm);
+    let mapped;
+    try {
+      mapped = eventsOf(idoc, payloadHash, options);
+    } catch (error) {
+      throw new ProvenanceError('unreadable', `An IDoc of the document cannot be mapped: ${(error as Error).message}`, { cause: error });
+    }
+    const proof = await prove(reader, mapped.expected, payloadHash, mapped.docnum);
+    reports.push({ docnum: mapped.docnum, idocType: mapped.idocType, algorithm, payloadHash, ...proof });
+  }
+  return reports;
+}
