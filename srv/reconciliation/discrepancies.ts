@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { Discrepancies, DiscrepancyEvents } from '#cds-models/lading';
+import { findingKey } from './compare';
+import { applyRepair, type RepairDeps } from './repair';
+import type { Finding } from './state';
+
+/**
+ * Findings → stored discrepancies with their lifecycle and audit trail, one batch of shipments at a
+ * time in the caller's transaction. A finding already stored with the same values changes nothing
+ * (a second run is a no-op); a repair runs only when a discrepancy is new, open, or back after
+ * being resolved or acknowledged with other values — never for one already repaired.
+ */
+
+type Status = 'open' | 'repaired' | 'acknowledged' | 'resolved';
+type Action = 'found' | 'changed' | 'repaired' | 'acknowledged' | 'resolved' | 'reopened';
+
+interface Stored {
+  ID: string;
+  shipmentId: string;
+  kind: Finding['kind'];
+  field: string;
+  status: Status;
+  erpValue: string | null;
+  receivedValue: string | null;
+  ledgerValue: string | null;
+}
+
+export interface BatchOutcome {
+  opened: number;
+  repaired: number;
+  resolved: number;
+}
+
+interface Trail {
+  discrepancy_ID: string;
+  run_ID: string;
+  action: Action;
+  fromStatus: Status | null;
+  toStatus: Status;
+  actor: string;
+  comment?: string;
+}
+
+function sameValues(stored: Stored, finding: Finding): boolean {
+  return (stored.erpValue ?? '') === (finding.erpValue ?? '') && (stored.receivedValue ?? '') === (finding.receivedValue ?? '')
+    && (stored.ledgerValue ?? '') === (finding.ledgerValue ?? '');
+}
+
+function values(finding: Finding): Pick<Stored, 'erpValue' | 'receivedValue' | 'ledgerValue'> {
+  return { erpValue: finding.erpValue ?? null, receivedValue: finding.receivedValue ?? null, ledgerValue: finding.ledgerValue ?? null };
+}
+
+export class DiscrepancyRecorder {
+  readonly #actor: string;
+
+  constructor(private readonly runId: string, private readonly deps: RepairDeps) {
+    this.#actor = `reconciliation run ${runId}`;
+  }
+
+  /** Records the findings of these shipments (all compared in this batch) and resolves what they no longer show. */
+  async record(shipmentIds: readonly string[], findings: readonly Finding[]): Promise<BatchOutcome> {
+    const outcome: BatchOutcome = { opened: 0, repaired: 0, resolved: 0 };
+    const stored = shipmentIds.length === 0 ? [] : ((await SELECT.from(Discrepancies)
+      .columns('ID', 'shipmentId', 'kind', 'field', 'status', 'erpValue', 'receivedValue', 'ledgerValue')
+      .where({ shipmentId: { in: [...shipmentIds] } })) as unknown as Stored[]);
+    const byKey = new Map(stored.map((row) => [findingKey(row), row]));
+    const trail: Trail[] = [];
+    const now = new Date().toISOString();
+    const seen = new Set<string>();
+
+    for (const finding of findings) {
+      const key = findingKey(finding);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const existing = byKey.get(key);
+      if (!existing) {
+        const ID = randomUUID();
+        await INSERT.into(Discrepancies).entries({
+          ID, shipmentId: finding.shipmentId, kind: finding.kind, field: finding.field, ...values(finding), status: 'open',
+          repairable: finding.repair !== undefined, firstRun_ID: this.runId, firstSeenAt: now, changedAt: now, changedBy: this.#actor,
+        });
+        trail.push(this.#trail(ID, 'found', null, 'open'));
+        outcome.opened++;
+        if (await this.#repair(ID, finding, 'open', trail)) outcome.repaired++;
+        continue;
+      }
+      const changed = !sameValues(existing, finding);
+      if (existing.status === 'open') {
+        if (changed) await this.#update(existing.ID, { ...values(finding) }, trail, 'changed', 'open', 'open');
+        if (await this.#repair(existing.ID, finding, 'open', trail)) outcome.repaired++;
+      } else if (existing.status === 'resolved' || (existing.status === 'acknowledged' && changed)) {
+        await this.#update(existing.ID, { ...values(finding), status: 'open' }, trail, 'reopened', existing.status, 'open');
+        if (await this.#repair(existing.ID, finding, 'open', trail)) outcome.repaired++;
+      }
+      // repaired: not twice; acknowledged with the same values: the operator has seen it.
+    }
+
+    for (const row of stored) {
+      if (row.status === 'open' && !seen.has(findingKey(row))) {
+        await this.#update(row.ID, { status: 'resolved' }, trail, 'resolved', 'open', 'resolved');
+        outcome.resolved++;
+      }
+    }
+    if (trail.length > 0) await INSERT.into(DiscrepancyEvents).entries(trail);
+    return outcome;
+  }
+
+  async #repair(id: string, finding: Finding, from: Status, trail: Trail[]): Promise<boolean> {
+    if (!finding.repair) return false;
+    const moved = await applyRepair(finding.repair, this.deps);
+    const what = finding.repair.action === 'redriveOutbox'
+      ? `inbound IDocs ${finding.repair.idocIds.join(', ')} re-driven to the ledger`
+      : `outbound IDocs ${finding.repair.outboundIdocIds.join(', ')} re-sent to SAP`;
+    await this.#update(id, { status: 'repaired' }, trail, 'repaired', from, 'repaired', `${what} (${moved} set going again)`);
+    return true;
+  }
+
+  async #update(id: string, set: Partial<Stored>, trail: Trail[], action: Action, from: Status, to: Status, comment?: string): Promise<void> {
+    await UPDATE.entity(Discrepancies).set({ ...set, changedAt: new Date().toISOString(), changedBy: this.#actor }).where({ ID: id });
+    trail.push(this.#trail(id, action, from, to, comment));
+  }
+
+  #trail(discrepancyId: string, action: Action, from: Status | null, to: Status, comment?: string): Trail {
+    return { discrepancy_ID: discrepancyId, run_ID: this.runId, action, fromStatus: from, toStatus: to, actor: this.#actor, ...(comment ? { comment } : {}) };
+  }
+}
+
+/** An operator accepts a discrepancy as it is; answers false when there is nothing open to acknowledge. */
+export async function acknowledgeDiscrepancy(id: string, comment: string, actor: string): Promise<boolean> {
+  const row = await SELECT.one.from(Discrepancies).columns('ID', 'status').where({ ID: id });
+  if (!row || row.status !== 'open') return false;
+  await UPDATE.entity(Discrepancies).set({ status: 'acknowledged', comment, changedAt: new Date().toISOString(), changedBy: actor }).where({ ID: id });
+  await INSERT.into(DiscrepancyEvents).entries({ discrepancy_ID: id, action: 'acknowledged', fromStatus: row.status, toStatus: 'acknowledged', comment, actor });
+  return true;
+}
