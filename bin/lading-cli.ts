@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { connectLedger, devnetConfig, LedgerError, loadFabricConfig, ShipmentLedger, type FabricConfig } from '../connectors/fabric';
+import { verifyCommand } from './commands/verify';
 
 /**
  * Lading's command line for what parties do by hand. Exit codes scripts can trust: 0 done,
@@ -13,6 +14,14 @@ Commands:
                --shipment <sender/delivery> --received-at <ISO time> --item <POSNR=qty[:unit]>... [--remarks <text>]
   pod verify   Check a recorded proof of delivery against the signer's certificate on the ledger
                --event <eventId>
+  verify <file | idoc-id>
+               Prove an IDoc unchanged against the ledger: which block and transaction hold each of its
+               events, and whether the payload still hashes to what the ledger keeps.
+               <file> (IDoc XML, SOAP or flat file) is checked against the ledger alone, as the identity below
+               [--time-zone <SAP zone>, default IDOC_SENDER_TIME_ZONE or UTC];
+               <idoc-id> asks a running Lading about the payload its database holds now
+               [--url <base>, default LADING_URL or http://localhost:4004; --user/--password or LADING_USER/
+               LADING_PASSWORD (operator role), or LADING_TOKEN]. Exit 1 unless every IDoc is unchanged.
 
 Identity (the organisation that acts):
   FABRIC_PEER_ENDPOINT, FABRIC_MSP_ID, FABRIC_CERT_PATH, FABRIC_KEY_PATH (see connectors/fabric/README.md)
@@ -78,6 +87,9 @@ async function run(args: string[]): Promise<unknown> {
   if (options.flags.has('help') || !group) {
     console.log(USAGE);
     return undefined;
+  }
+  if (group === 'verify') {
+    return verifyCommand(words.slice(1), { values: options.values, json: options.flags.has('json'), identity: () => identity(options), usageError: (message) => new UsageError(message) });
   }
   if (group !== 'pod' || (command !== 'sign' && command !== 'verify')) throw new UsageError(`unknown command "${words.join(' ')}"`);
   const config = identity(options);

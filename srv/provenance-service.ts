@@ -2,7 +2,8 @@ import cds from '@sap/cds';
 import { connectLedger, LedgerError, loadFabricConfig, ShipmentLedger } from '../connectors/fabric';
 import { payloadHashAlgorithm } from './observability/payload-hash';
 import type { ProvenanceReport } from './observability/provenance';
-import { ProvenanceError, verifyDocument, verifyStoredIdoc } from './observability/provenance';
+import { ProvenanceError, verifyDocument } from './observability/provenance';
+import { verifyStoredIdoc } from './observability/provenance-stored';
 import { runningLedgerSide } from './running';
 
 /** Raised when no ledger can be asked: answered 503. */

@@ -2,7 +2,6 @@ import type { LedgerEventRecord, ShipmentLedger } from '../../connectors/fabric'
 import { ContractRejectedError } from '../../connectors/fabric';
 import type { XmlIdoc, XmlIdocPacket } from '../../mappings';
 import { mapIdoc, readControlRecord, readIdocFlat, readIdocSoap, readIdocXml } from '../../mappings';
-import { InboundIdocs, ShipmentEvents } from '#cds-models/lading';
 import { hashPayload, type PayloadHashAlgorithm } from './payload-hash';
 
 /**
@@ -10,9 +9,10 @@ import { hashPayload, type PayloadHashAlgorithm } from './payload-hash';
  * its source IDoc's payload (the payload itself stays off the ledger); the IDoc is hashed again
  * now and compared, event by event, naming the transaction and block that recorded each.
  *
- * Two ways in: an IDoc Lading stored (its payload as the database holds it now: a tampered row
- * shows), or an IDoc document someone holds (a file: hashed and mapped here, its events looked up
- * by their content-derived ids, so no database is needed).
+ * Two ways in: an IDoc Lading stored (provenance-stored.ts: its payload as the database holds it
+ * now, so a tampered row shows), or an IDoc document someone holds (here: a file, hashed and
+ * mapped again, its events looked up by their content-derived ids, so no database is needed and
+ * the CLI can run it against the ledger alone).
  */
 
 /** Per event: its hash on the ledger equals the payload's now, differs, it is not on the ledger, or another IDoc brought it. */
@@ -59,14 +59,14 @@ export class ProvenanceError extends Error {
   }
 }
 
-interface ExpectedEvent {
+export interface ExpectedEvent {
   eventId: string;
   shipmentId: string;
   eventTypeCode: string;
 }
 
 /** Reads events from the ledger; one commit-status call per transaction, for its block. */
-class LedgerReader {
+export class LedgerReader {
   readonly #blocks = new Map<string, Promise<string>>();
 
   constructor(private readonly ledger: ShipmentLedger) {}
@@ -124,32 +124,9 @@ function differencesOf(events: readonly EventProof[], payloadHash: string): stri
   });
 }
 
-async function prove(reader: LedgerReader, expected: readonly ExpectedEvent[], payloadHash: string, docnum: string | null): Promise<Pick<ProvenanceReport, 'verdict' | 'events' | 'differences'>> {
+export async function prove(reader: LedgerReader, expected: readonly ExpectedEvent[], payloadHash: string, docnum: string | null): Promise<Pick<ProvenanceReport, 'verdict' | 'events' | 'differences'>> {
   const events = await Promise.all(expected.map((event) => proveEvent(reader, event, payloadHash, docnum)));
   return { verdict: verdictOf(events), events, differences: differencesOf(events, payloadHash) };
-}
-
-/**
- * Verifies an IDoc Lading stored: its payload as the database holds it now against the ledger
- * events it brought. ProvenanceError `not-found` for an unknown id; LedgerError when the ledger
- * does not answer.
- */
-export async function verifyStoredIdoc(idocId: string, ledger: ShipmentLedger, algorithm: PayloadHashAlgorithm = 'sha256'): Promise<ProvenanceReport> {
-  const idoc = await SELECT.one.from(InboundIdocs).columns('ID', 'docnum', 'idocType', 'payload', 'payloadHash').where({ ID: idocId });
-  if (!idoc) throw new ProvenanceError('not-found', `IDoc ${idocId} does not exist`);
-  const rows = await SELECT.from(ShipmentEvents).columns('eventId', 'shipment_ID', 'eventTypeCode').where({ sourceIdoc_ID: idocId }).orderBy('eventDateTime', 'eventId');
-  const expected = rows.map((row) => ({ eventId: row.eventId as string, shipmentId: row.shipment_ID ?? '', eventTypeCode: row.eventTypeCode ?? '' }));
-  const payloadHash = hashPayload(idoc.payload ?? '', algorithm);
-  const docnum = idoc.docnum ?? null;
-  const proof = await prove(new LedgerReader(ledger), expected, payloadHash, docnum);
-  const differences = [...proof.differences];
-  if (idoc.payloadHash && idoc.payloadHash !== payloadHash) {
-    differences.push(`the payload stored now hashes to ${payloadHash}, not to the hash stored when it was received (${idoc.payloadHash})`);
-  }
-  return {
-    idocId, docnum, idocType: idoc.idocType ?? null, algorithm, payloadHash, storedPayloadHash: idoc.payloadHash ?? undefined,
-    ...proof, verdict: proof.verdict, differences,
-  };
 }
 
 /** Reads a document as Lading's inbound routes would: SOAP envelope, IDoc XML, or flat file. */
