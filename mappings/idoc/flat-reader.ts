@@ -2,7 +2,7 @@ import { IdocError } from '../errors';
 import type { IdocErrorCode } from '../errors';
 import type { Segment } from './segment';
 import type { XmlIdoc, XmlIdocPacket } from './xml-reader';
-import { DELVRY_LAYOUTS } from './layouts/delvry';
+import { SEGMENT_LAYOUTS } from './layouts';
 import type { SegmentLayout } from './layouts/records';
 import { CONTROL_RECORD, DATA_RECORD_HEADER, recordLength, SDATA_LENGTH } from './layouts/records';
 
@@ -32,7 +32,7 @@ const CONTROL_LENGTH = recordLength(CONTROL_RECORD);
 const HEADER_LENGTH = recordLength(DATA_RECORD_HEADER);
 
 /** Segments whose flat layout is known, by segment type. */
-const LAYOUTS: Readonly<Record<string, SegmentLayout>> = DELVRY_LAYOUTS;
+const LAYOUTS: Readonly<Record<string, SegmentLayout>> = SEGMENT_LAYOUTS;
 
 interface Line {
   /** 1-based line number in the file, for errors. */

@@ -95,10 +95,10 @@ async function receiveOne(idoc: XmlIdoc, config: InboundConfig, transport: Recei
       return reject(received, errorOf(mappingError), 'rejected');
     }
     try {
-      const stored = await storeAccepted({ ...received, control, contentHash, acceptedKey, shipment: mapped.shipment, events: mapped.events });
+      const stored = await storeAccepted({ ...received, control, contentHash, acceptedKey, mapped });
       return {
         docnum: control.docnum ?? null, id: stored.id, status: stored.status,
-        message: `${stored.statusText}: delivery ${mapped.shipment.deliveryNumber}, ${stored.newEventIds.length} new event(s)`,
+        message: `${stored.statusText}: ${mapped.summary}, ${stored.newEventIds.length} new event(s)`,
         outcome: 'accepted',
       };
     } catch (storeError) {

@@ -1,15 +1,13 @@
 import cds from '@sap/cds';
-import type { ControlRecord, DeliveryRecord, IdocErrorDetails, ShipmentEvent } from '../../mappings';
-import {
-  HandlingUnitContents, HandlingUnits, IdocStatusRecords, InboundIdocs, Outbox, ShipmentDeadlines,
-  ShipmentEvents, ShipmentItems, ShipmentPartners, Shipments,
-} from '#cds-models/lading';
+import type { ControlRecord, IdocErrorDetails, MappedIdoc, ShipmentEvent } from '../../mappings';
+import { IdocStatusRecords, InboundIdocs, Outbox, ShipmentEvents } from '#cds-models/lading';
 import { refreshShipmentStatus } from '../shipment-status';
+import { storeRecordsOf } from './records';
 
 /**
  * Durable storage of inbound IDocs. Each IDoc is written in one transaction: the IDoc with its
- * payload and status, the shipment it describes, its new events and an outbox row for the
- * pipeline. Nothing is half-written; a rejected IDoc is kept with status 51.
+ * payload and status, what it describes (records/, per kind), its new events and an outbox row
+ * for the pipeline. Nothing is half-written; a rejected IDoc is kept with status 51.
  */
 
 export interface ReceivedIdoc {
@@ -33,6 +31,7 @@ export interface ExistingIdoc extends StoredIdoc {
 const STATUS_TEXT = {
   added: 'IDoc added',
   ready: 'IDoc ready to be passed to the ledger',
+  posted: 'Application document posted',
 };
 
 /** The key that makes resends idempotent: sender partner + DOCNUM, or the content hash without DOCNUM. */
@@ -77,46 +76,6 @@ export async function storeRejected(received: ReceivedIdoc, reason: IdocErrorDet
   return { id, status: '51', statusText };
 }
 
-function shipmentColumns(shipment: DeliveryRecord, idocId: string): Record<string, unknown> {
-  const { items, partners, handlingUnits, deadlines, extensionSegments, shipmentId, ...header } = shipment;
-  return {
-    ...header,
-    ID: shipmentId,
-    extensionSegments: extensionSegments.length > 0 ? JSON.stringify(extensionSegments) : null,
-    lastIdoc_ID: idocId,
-  };
-}
-
-async function replaceShipmentDetails(shipment: DeliveryRecord): Promise<void> {
-  const shipment_ID = shipment.shipmentId;
-  // A newer IDoc of a delivery describes it whole: its items, partners, units and dates replace the old.
-  await DELETE.from(HandlingUnitContents).where({ handlingUnit_shipment_ID: shipment_ID });
-  for (const entity of [ShipmentItems, ShipmentPartners, HandlingUnits, ShipmentDeadlines]) {
-    await DELETE.from(entity).where({ shipment_ID });
-  }
-  if (shipment.items.length > 0) {
-    await INSERT.into(ShipmentItems).entries(shipment.items.map((item) => ({ ...item, shipment_ID })));
-  }
-  if (shipment.partners.length > 0) {
-    await INSERT.into(ShipmentPartners).entries(shipment.partners.map(({ extensions, ...partner }) => ({
-      ...partner, shipment_ID, extensions: extensions ? JSON.stringify(extensions) : null,
-    })));
-  }
-  // SAP may list a handling unit twice (once per content level); the first occurrence wins.
-  const units = [...new Map(shipment.handlingUnits.map((unit) => [unit.externalId, unit])).values()];
-  if (units.length > 0) {
-    await INSERT.into(HandlingUnits).entries(units.map(({ contents, ...unit }) => ({ ...unit, shipment_ID })));
-    const contents = units.flatMap((unit) => unit.contents.map((content) => ({
-      ...content, handlingUnit_shipment_ID: shipment_ID, handlingUnit_externalId: unit.externalId,
-    })));
-    if (contents.length > 0) await INSERT.into(HandlingUnitContents).entries(contents);
-  }
-  const deadlines = [...new Map(shipment.deadlines.map((deadline) => [deadline.qualifier, deadline])).values()];
-  if (deadlines.length > 0) {
-    await INSERT.into(ShipmentDeadlines).entries(deadlines.map((deadline) => ({ ...deadline, shipment_ID })));
-  }
-}
-
 /** Inserts events not yet known; returns the ids of the new ones (a resent fact is recorded once). */
 async function insertNewEvents(events: ShipmentEvent[], idocId: string): Promise<string[]> {
   if (events.length === 0) return [];
@@ -150,8 +109,7 @@ export interface AcceptedIdoc extends ReceivedIdoc {
   control: ControlRecord;
   contentHash: string;
   acceptedKey: string;
-  shipment: DeliveryRecord;
-  events: ShipmentEvent[];
+  mapped: MappedIdoc;
 }
 
 /** Thrown when a concurrent request stored the same IDoc first; the caller re-reads it. */
@@ -170,23 +128,26 @@ function isUniqueViolation(error: unknown): boolean {
 
 export async function storeAccepted(accepted: AcceptedIdoc): Promise<StoredIdoc & { newEventIds: string[] }> {
   const id = cds.utils.uuid();
-  const statusText = STATUS_TEXT.ready;
+  const { mapped } = accepted;
+  // A document that brings no ledger events (an invoice) is done once stored: 53, no outbox row.
+  const forLedger = mapped.events.length > 0;
+  const status = forLedger ? '64' : '53';
+  const statusText = forLedger ? STATUS_TEXT.ready : STATUS_TEXT.posted;
+  const shipmentId = mapped.shipmentIds[0];
   try {
     return await cds.tx(async () => {
       await INSERT.into(InboundIdocs).entries({
-        ID: id, acceptedKey: accepted.acceptedKey, ...idocColumns(accepted), status: '64', statusText,
-        shipment_ID: accepted.shipment.shipmentId,
+        ID: id, acceptedKey: accepted.acceptedKey, ...idocColumns(accepted), status, statusText, shipment_ID: shipmentId,
       });
       await INSERT.into(IdocStatusRecords).entries([
         { idoc_ID: id, status: '50', message: STATUS_TEXT.added },
-        { idoc_ID: id, status: '64', message: statusText },
+        { idoc_ID: id, status, message: statusText },
       ]);
-      await UPSERT.into(Shipments).entries(shipmentColumns(accepted.shipment, id));
-      await replaceShipmentDetails(accepted.shipment);
-      const newEventIds = await insertNewEvents(accepted.events, id);
-      await refreshShipmentStatus(accepted.shipment.shipmentId);
-      await INSERT.into(Outbox).entries({ idoc_ID: id, shipmentId: accepted.shipment.shipmentId, topic: 'ledger.record', state: 'pending' });
-      return { id, status: '64', statusText, newEventIds };
+      await storeRecordsOf(mapped, id);
+      const newEventIds = await insertNewEvents(mapped.events, id);
+      for (const affected of mapped.shipmentIds) await refreshShipmentStatus(affected);
+      if (forLedger) await INSERT.into(Outbox).entries({ idoc_ID: id, shipmentId, topic: 'ledger.record', state: 'pending' });
+      return { id, status, statusText, newEventIds };
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new AlreadyAcceptedError(accepted.acceptedKey, { cause: error });
