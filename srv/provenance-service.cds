@@ -18,6 +18,8 @@ service ProvenanceService {
     blockNumber       : Integer64;
     recordedBy        : String(40);
     recordedAt        : Timestamp;
+    /** sha256 or sm3: the algorithm under which the payload hashes to the ledger's hash (unchanged events). */
+    algorithm         : String(10);
   }
   type Verification {
     idocId            : UUID;
@@ -25,7 +27,7 @@ service ProvenanceService {
     idocType          : String(30);
     /** unchanged, changed, incomplete (some events not on the ledger yet), not-on-ledger. */
     verdict           : String(20);
-    /** sha256 or sm3. */
+    /** sha256 or sm3: what the ledger's hashes were made with, else the configured one (LADING_HASH_ALGORITHM). */
     algorithm         : String(10);
     /** Hash of the payload now. */
     payloadHash       : String(64);

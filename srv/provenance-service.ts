@@ -43,6 +43,7 @@ function answerOf(report: ProvenanceReport): Record<string, unknown> {
       blockNumber: event.blockNumber === undefined ? null : Number(event.blockNumber),
       recordedBy: event.recordedBy ?? null,
       recordedAt: event.recordedAt ?? null,
+      algorithm: event.algorithm ?? null,
     })),
     differences: report.differences,
   };

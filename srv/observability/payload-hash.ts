@@ -32,3 +32,28 @@ export function payloadHashAlgorithm(env: Record<string, string | undefined> = p
   if (!getHashes().includes(raw)) throw new PayloadHashConfigError('LADING_HASH_ALGORITHM', `${raw} is not available in this Node.js build's OpenSSL`);
   return raw;
 }
+
+/**
+ * A payload's hash under every supported algorithm, the configured one first. Verification
+ * accepts any of them: events recorded before a switch of LADING_HASH_ALGORITHM keep the hash
+ * of the algorithm of their day.
+ */
+export interface PayloadHashes {
+  preferred: PayloadHashAlgorithm;
+  /** The preferred algorithm first. */
+  all: readonly (readonly [PayloadHashAlgorithm, string])[];
+}
+
+export function payloadHashes(payload: string, preferred: PayloadHashAlgorithm = 'sha256'): PayloadHashes {
+  const order = [preferred, ...PAYLOAD_HASH_ALGORITHMS.filter((algorithm) => algorithm !== preferred)];
+  return { preferred, all: order.map((algorithm) => [algorithm, hashPayload(payload, algorithm)] as const) };
+}
+
+/** The algorithm under which the payload hashes to `hash`, if any. */
+export function algorithmOf(hashes: PayloadHashes, hash: string): PayloadHashAlgorithm | undefined {
+  return hashes.all.find(([, candidate]) => candidate === hash)?.[0];
+}
+
+export function hashUnder(hashes: PayloadHashes, algorithm: PayloadHashAlgorithm): string {
+  return hashes.all.find(([candidate]) => candidate === algorithm)?.[1] ?? '';
+}

@@ -1,6 +1,6 @@
 import type { ShipmentLedger } from '../../connectors/fabric';
 import { InboundIdocs, ShipmentEvents } from '#cds-models/lading';
-import { hashPayload, type PayloadHashAlgorithm } from './payload-hash';
+import type { PayloadHashAlgorithm } from './payload-hash';
 import { LedgerReader, ProvenanceError, prove, type ProvenanceReport } from './provenance';
 
 /**
@@ -13,16 +13,12 @@ export async function verifyStoredIdoc(idocId: string, ledger: ShipmentLedger, a
   if (!idoc) throw new ProvenanceError('not-found', `IDoc ${idocId} does not exist`);
   const rows = await SELECT.from(ShipmentEvents).columns('eventId', 'shipment_ID', 'eventTypeCode').where({ sourceIdoc_ID: idocId }).orderBy('eventDateTime', 'eventId');
   const expected = rows.map((row) => ({ eventId: row.eventId as string, shipmentId: row.shipment_ID ?? '', eventTypeCode: row.eventTypeCode ?? '' }));
-  const payloadHash = hashPayload(idoc.payload ?? '', algorithm);
   const docnum = idoc.docnum ?? null;
-  const proof = await prove(new LedgerReader(ledger), expected, payloadHash, docnum);
+  const proof = await prove(new LedgerReader(ledger), expected, idoc.payload ?? '', algorithm, docnum);
   const differences = [...proof.differences];
-  if (idoc.payloadHash && idoc.payloadHash !== payloadHash) {
-    differences.push(`the payload stored now hashes to ${payloadHash}, not to the hash stored when it was received (${idoc.payloadHash})`);
+  if (idoc.payloadHash && idoc.payloadHash !== proof.payloadHash) {
+    differences.push(`the payload stored now hashes to ${proof.payloadHash} (${proof.algorithm}), not to the hash stored when it was received (${idoc.payloadHash})`);
   }
-  return {
-    idocId, docnum, idocType: idoc.idocType ?? null, algorithm, payloadHash, storedPayloadHash: idoc.payloadHash ?? undefined,
-    verdict: proof.verdict, events: proof.events, differences,
-  };
+  return { idocId, docnum, idocType: idoc.idocType ?? null, storedPayloadHash: idoc.payloadHash ?? undefined, ...proof, differences };
 }
 

@@ -2,7 +2,7 @@ import type { LedgerEventRecord, ShipmentLedger } from '../../connectors/fabric'
 import { ContractRejectedError } from '../../connectors/fabric';
 import type { XmlIdoc, XmlIdocPacket } from '../../mappings';
 import { mapIdoc, readControlRecord, readIdocFlat, readIdocSoap, readIdocXml } from '../../mappings';
-import { hashPayload, type PayloadHashAlgorithm } from './payload-hash';
+import { algorithmOf, hashUnder, payloadHashes, type PayloadHashAlgorithm, type PayloadHashes } from './payload-hash';
 
 /**
  * Provenance: proves an IDoc unchanged against the ledger. Every ledger event carries the hash of
@@ -34,6 +34,8 @@ export interface EventProof {
   blockNumber?: string;
   recordedBy?: string;
   recordedAt?: string;
+  /** The algorithm under which the payload hashes to the ledger's hash (unchanged events only). */
+  algorithm?: PayloadHashAlgorithm;
 }
 
 export interface ProvenanceReport {
@@ -42,8 +44,9 @@ export interface ProvenanceReport {
   docnum: string | null;
   idocType: string | null;
   verdict: Verdict;
+  /** The algorithm the ledger's hashes were made with (as far as they match), else the configured one. */
   algorithm: PayloadHashAlgorithm;
-  /** Hash of the payload now (the stored row, or the document given). */
+  /** Hash of the payload now under that algorithm (the stored row, or the document given). */
   payloadHash: string;
   /** The hash column stored with the IDoc when it was received. */
   storedPayloadHash?: string;
@@ -90,7 +93,7 @@ export class LedgerReader {
   }
 }
 
-async function proveEvent(reader: LedgerReader, expected: ExpectedEvent, payloadHash: string, docnum: string | null): Promise<EventProof> {
+async function proveEvent(reader: LedgerReader, expected: ExpectedEvent, hashes: PayloadHashes, docnum: string | null): Promise<EventProof> {
   const base = { eventId: expected.eventId, shipmentId: expected.shipmentId, eventTypeCode: expected.eventTypeCode };
   const record = await reader.event(expected.eventId);
   if (!record) return { ...base, verdict: 'missing' };
@@ -99,11 +102,11 @@ async function proveEvent(reader: LedgerReader, expected: ExpectedEvent, payload
     ledgerPayloadHash: record.event.payloadHash, sourceDocnum, transactionId: record.txId,
     blockNumber: await reader.block(record.txId), recordedBy: record.recordedBy, recordedAt: record.recordedAt,
   };
+  const algorithm = algorithmOf(hashes, record.event.payloadHash);
+  if (algorithm) return { ...base, ...onLedger, verdict: 'unchanged', algorithm };
   // The same fact sent first by another IDoc (a resend under a new DOCNUM) carries that IDoc's hash.
-  if (docnum && sourceDocnum && sourceDocnum !== docnum && record.event.payloadHash !== payloadHash) {
-    return { ...base, ...onLedger, verdict: 'other-source' };
-  }
-  return { ...base, ...onLedger, verdict: record.event.payloadHash === payloadHash ? 'unchanged' : 'changed' };
+  if (docnum && sourceDocnum && sourceDocnum !== docnum) return { ...base, ...onLedger, verdict: 'other-source' };
+  return { ...base, ...onLedger, verdict: 'changed' };
 }
 
 function verdictOf(events: readonly EventProof[]): Verdict {
@@ -113,20 +116,26 @@ function verdictOf(events: readonly EventProof[]): Verdict {
   return events.some((event) => event.verdict === 'missing') ? 'incomplete' : 'unchanged';
 }
 
-function differencesOf(events: readonly EventProof[], payloadHash: string): string[] {
+function differencesOf(events: readonly EventProof[], payloadHash: string, algorithm: PayloadHashAlgorithm): string[] {
   return events.flatMap((event) => {
     if (event.verdict === 'changed') {
       return [`event ${event.eventId} (${event.eventTypeCode} of ${event.shipmentId}): the ledger has payload hash ${event.ledgerPayloadHash} `
-        + `(transaction ${event.transactionId}, block ${event.blockNumber}), the payload now hashes to ${payloadHash}`];
+        + `(transaction ${event.transactionId}, block ${event.blockNumber}), the payload now hashes to ${payloadHash} (${algorithm})`];
     }
     if (event.verdict === 'missing') return [`event ${event.eventId} (${event.eventTypeCode} of ${event.shipmentId}) is not on the ledger`];
     return [];
   });
 }
 
-export async function prove(reader: LedgerReader, expected: readonly ExpectedEvent[], payloadHash: string, docnum: string | null): Promise<Pick<ProvenanceReport, 'verdict' | 'events' | 'differences'>> {
-  const events = await Promise.all(expected.map((event) => proveEvent(reader, event, payloadHash, docnum)));
-  return { verdict: verdictOf(events), events, differences: differencesOf(events, payloadHash) };
+export type Proof = Pick<ProvenanceReport, 'verdict' | 'events' | 'differences' | 'algorithm' | 'payloadHash'>;
+
+/** Each expected event against the ledger, the payload's hashes against the ledger's. */
+export async function prove(reader: LedgerReader, expected: readonly ExpectedEvent[], payload: string, preferred: PayloadHashAlgorithm, docnum: string | null): Promise<Proof> {
+  const hashes = payloadHashes(payload, preferred);
+  const events = await Promise.all(expected.map((event) => proveEvent(reader, event, hashes, docnum)));
+  const algorithm = events.find((event) => event.algorithm)?.algorithm ?? preferred;
+  const payloadHash = hashUnder(hashes, algorithm);
+  return { verdict: verdictOf(events), events, differences: differencesOf(events, payloadHash, algorithm), algorithm, payloadHash };
 }
 
 /** Reads a document as Lading's inbound routes would: SOAP envelope, IDoc XML, or flat file. */
@@ -142,6 +151,7 @@ export function readDocument(document: string): XmlIdocPacket {
 export interface DocumentOptions {
   /** SAP time zone of the sender, as Lading was configured when it received the IDoc (IDOC_SENDER_TIME_ZONE). Default UTC. */
   senderTimeZone?: string;
+  /** The configured algorithm (LADING_HASH_ALGORITHM); the others are accepted too. Default sha256. */
   algorithm?: PayloadHashAlgorithm;
 }
 
@@ -172,15 +182,15 @@ export async function verifyDocument(document: string, ledger: ShipmentLedger, o
   const reader = new LedgerReader(ledger);
   const reports: ProvenanceReport[] = [];
   for (const idoc of packet.idocs) {
-    const payloadHash = hashPayload(idoc.raw, algorithm);
     let mapped;
     try {
-      mapped = eventsOf(idoc, payloadHash, options);
+      // The hash mapped into the events does not matter here: only their ids are used.
+      mapped = eventsOf(idoc, '', options);
     } catch (error) {
       throw new ProvenanceError('unreadable', `An IDoc of the document cannot be mapped: ${(error as Error).message}`, { cause: error });
     }
-    const proof = await prove(reader, mapped.expected, payloadHash, mapped.docnum);
-    reports.push({ docnum: mapped.docnum, idocType: mapped.idocType, algorithm, payloadHash, ...proof });
+    const proof = await prove(reader, mapped.expected, idoc.raw, algorithm, mapped.docnum);
+    reports.push({ docnum: mapped.docnum, idocType: mapped.idocType, ...proof });
   }
   return reports;
 }

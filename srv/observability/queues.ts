@@ -10,7 +10,13 @@ export function queuesOf(side: LedgerSide | undefined): Queue[] {
     ...side.pipeline.submitQueue.queues,
     side.pipeline.confirmQueue,
     ...(side.sapSide?.queue.queues ?? []),
+    // Reconciliation's queue, when the ledger side runs a reconciler (srv/reconciliation).
+    ...optionalQueue((side as { reconciler?: { queue?: unknown } }).reconciler?.queue),
   ] as unknown as Queue[];
+}
+
+function optionalQueue(queue: unknown): Queue[] {
+  return queue ? [queue as Queue] : [];
 }
 
 /** The queues this process runs now (none with LADING_PIPELINE=off). */
