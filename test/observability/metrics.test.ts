@@ -1,3 +1,4 @@
+import cds from '@sap/cds';
 import { countReconciliationFinding } from '../../srv/observability/metrics';
 import { Devnet } from '../ledger/support';
 import { fixture } from '../support/lading';
@@ -150,5 +151,41 @@ describe('queue board /admin/queues', () => {
     expect(api.data.queues.map((queue) => queue.name)).toEqual(expect.arrayContaining(['ledger-submit-p0', 'ledger-confirm', 'sap-send-p0']));
     const anonymousApi = await lading.request({ method: 'GET', url: '/admin/queues/api/queues' });
     expect(anonymousApi.status).toBe(401);
+  });
+});
+
+describe('correlated logs', () => {
+  let lines: string[] = [];
+  let spies: jest.SpyInstance[] = [];
+
+  beforeEach(() => {
+    lines = [];
+    const keep = (...args: unknown[]): void => { lines.push(args.map(String).join(' ')); };
+    spies = (['info', 'warn'] as const).map((level) => jest.spyOn(console, level).mockImplementation(keep));
+    // The test profile keeps the pipeline quiet; its batch lines are info.
+    cds.log('pipeline', 'info');
+  });
+
+  afterEach(() => {
+    cds.log('pipeline', 'error');
+    for (const spy of spies) spy.mockRestore();
+  });
+
+  const line = (pattern: RegExp): RegExpExecArray | undefined => lines.map((text) => pattern.exec(text)).find((match) => match !== null) ?? undefined;
+
+  it('follows one IDoc from HTTP to its block and the ALEAUD that SAP received', async () => {
+    const docnum = '0000000070000003';
+    const answer = await lading.postIdoc(delivery('0080700003', docnum));
+    const id = answer.data.idocs?.[0]?.id as string;
+    expect(line(new RegExp(`^\\[idoc\\] - IDoc accepted \\(xml, status 64\\).* docnum=${docnum} idoc=${id}$`))).toBeDefined();
+
+    const submitted = await waitFor('the batch submitted', () => line(new RegExp(`^\\[pipeline\\] - ledger batch of \\d+ IDoc\\(s\\) submitted idoc=\\S*${id}\\S* shipment=\\S+ tx=([0-9a-f]{64})$`)));
+    const transactionId = submitted[1] as string;
+    const committedLine = await waitFor('the batch committed', () => line(new RegExp(`^\\[pipeline\\] - ledger batch of \\d+ IDoc\\(s\\) committed with \\d+ event\\(s\\) idoc=\\S*${id}\\S* shipment=\\S+ tx=${transactionId} block=(\\d+)$`)));
+    const status = await lading.request<{ statusText: string }>({ method: 'GET', url: `/odata/v4/admin/InboundIdocs(${id})?$select=statusText`, ...lading.as('operator') });
+    expect(status.data.statusText).toBe(`Posted on the ledger: block ${committedLine[1]}, transaction ${transactionId}`);
+
+    const queued = await waitFor('the ALEAUD queued', () => line(new RegExp(`^\\[sap\\] - ALEAUD (\\d{16}) queued for SAP, confirming \\d+ IDoc\\(s\\) with status 53 docnum=\\S*${docnum}\\S* mestyp=ALEAUD$`)));
+    await waitFor('the ALEAUD passed to SAP', () => line(new RegExp(`^\\[sap\\] - IDoc passed to SAP \\(HTTP 2\\d\\d\\) docnum=${queued[1]} mestyp=ALEAUD$`)));
   });
 });
