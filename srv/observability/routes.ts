@@ -13,7 +13,8 @@ import { queuesOf } from './queues';
  * GET /metrics for Prometheus, and the BullMQ board at /admin/queues for operators.
  *
  * /metrics answers without credentials, as Prometheus scrapes it; it shows counts and latencies,
- * no business data. The board shows job data and can retry or delete jobs: CAP's authentication
+ * no business data. LADING_METRICS_ROLE=<role> puts it behind CAP's authentication with that role
+ * (for a route that leaves the cluster). The board shows job data and can retry or delete jobs: CAP's authentication
  * (mocked users in development, XSUAA in production) guards it, and only the operator role passes.
  */
 
@@ -21,8 +22,23 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
 
 const log = cds.log('metrics');
 
+/** LADING_METRICS_ROLE, read on each request: unset or empty leaves /metrics open. */
+function metricsRole(): string | undefined {
+  return process.env.LADING_METRICS_ROLE?.trim() || undefined;
+}
+
+/** CAP's authentication and the role check, only while LADING_METRICS_ROLE is set. */
+function metricsGuard(): express.RequestHandler {
+  const guarded = express.Router();
+  guarded.use(...cds.middlewares.before, (request: Request, response: Response, next: NextFunction) => requireRole(metricsRole() ?? '')(request, response, next), authErrors);
+  return (request, response, next) => {
+    if (metricsRole()) guarded(request, response, next);
+    else next();
+  };
+}
+
 function metricsRoute(router: express.Router): void {
-  router.get('/metrics', async (_request: Request, response: Response) => {
+  router.get('/metrics', metricsGuard(), async (_request: Request, response: Response) => {
     try {
       const text = await registry.metrics();
       response.type(registry.contentType).send(text);
@@ -35,24 +51,27 @@ function metricsRoute(router: express.Router): void {
 
 function unauthenticated(response: Response): void {
   response.setHeader('WWW-Authenticate', 'Basic realm="Lading"');
-  response.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'Authentication required (a user with the operator role)' } });
+  response.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'Authentication required' } });
 }
 
-function requireOperator(_request: Request, response: Response, next: NextFunction): void {
-  const user = cds.context?.user;
-  if (!user || user.is('authenticated-user') === false) {
-    unauthenticated(response);
-    return;
-  }
-  if (!user.is('operator')) {
-    response.status(403).json({ error: { code: 'FORBIDDEN', message: `User ${user.id} lacks the operator role` } });
-    return;
-  }
-  next();
+/** CAP's auth middleware has set cds.context.user; this enforces the role. */
+function requireRole(role: string) {
+  return (_request: Request, response: Response, next: NextFunction): void => {
+    const user = cds.context?.user;
+    if (!user || user.is('authenticated-user') === false) {
+      unauthenticated(response);
+      return;
+    }
+    if (!user.is(role)) {
+      response.status(403).json({ error: { code: 'FORBIDDEN', message: `User ${user.id} lacks the ${role} role` } });
+      return;
+    }
+    next();
+  };
 }
 
 /** CAP's auth middleware reports bad credentials as an error; CAP's error middleware is not on custom routes. */
-function boardErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
+function authErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
   if (response.headersSent) {
     next(error);
     return;
@@ -66,8 +85,8 @@ function boardErrors(error: unknown, _request: Request, response: Response, next
     response.status(403).json({ error: { code: 'FORBIDDEN', message: 'Forbidden' } });
     return;
   }
-  log.error('queue board failed:', (error as Error).message);
-  response.status(500).json({ error: { code: 'INTERNAL', message: 'The queue board failed' } });
+  log.error('observability route failed:', (error as Error).message);
+  response.status(500).json({ error: { code: 'INTERNAL', message: 'The request failed' } });
 }
 
 function queueBoard(router: express.Router): void {
@@ -84,7 +103,7 @@ function queueBoard(router: express.Router): void {
     }
     next();
   };
-  router.use(QUEUE_BOARD_PATH, ...cds.middlewares.before, requireOperator, currentQueues, serverAdapter.getRouter() as express.Router, boardErrors);
+  router.use(QUEUE_BOARD_PATH, ...cds.middlewares.before, requireRole('operator'), currentQueues, serverAdapter.getRouter() as express.Router, authErrors);
 }
 
 export function observabilityRoutes(): express.Router {

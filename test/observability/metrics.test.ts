@@ -112,6 +112,24 @@ describe('GET /metrics', () => {
     expect(moved).toEqual([expect.objectContaining({ labels: { operation: 'endorse', class: expect.stringMatching(/Error$/), retry: 'new-transaction' } })]);
   });
 
+  it('asks for the role LADING_METRICS_ROLE names while it is set', async () => {
+    const get = (user?: string) => lading.request<string>({ method: 'GET', url: '/metrics', responseType: 'text', ...(user ? lading.as(user) : {}) });
+    process.env.LADING_METRICS_ROLE = 'operator';
+    try {
+      const anonymous = await get();
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers['www-authenticate']).toMatch(/^Basic/);
+      expect((await lading.request({ method: 'GET', url: '/metrics', auth: { username: 'operator', password: 'wrong' } })).status).toBe(401);
+      expect((await get('finance')).status).toBe(403);
+      const operator = await get('operator');
+      expect(operator.status).toBe(200);
+      expect(operator.data).toContain('lading_idocs_received_total');
+    } finally {
+      delete process.env.LADING_METRICS_ROLE;
+    }
+    expect((await get()).status).toBe(200);
+  });
+
   it('exposes reconciliation findings counted by the reconciliation', async () => {
     countReconciliationFinding('missing-on-ledger', 2);
     countReconciliationFinding('missing-on-ledger', 0);
