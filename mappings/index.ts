@@ -15,6 +15,10 @@ export { eventIdOf, statusAfter } from './events/shipment-event';
 export type * from './delivery/delivery-record';
 
 export type { MappingOptions, MappedIdoc, MappedDeliveryIdoc, IdocKind, IdocMapper } from './mapped-idoc';
+export type { MappedInvoiceIdoc } from './mapped-idoc';
+export * from './invoice';
+export * from './customs';
+export * from './transport';
 export { mapIdoc, mapperFor, isSupported, IDOC_MAPPERS } from './registry';
 export { readIdocSoap, soapFaultEnvelope, soapResultsEnvelope, SOAP_11_NAMESPACE, SOAP_12_NAMESPACE, IDOC_SOAP_NAMESPACE, LADING_SOAP_NAMESPACE } from './idoc/soap-reader';
 export type { SoapIdocPacket, SoapVersion, SoapErrorDetail, SoapIdocResult } from './idoc/soap-reader';

@@ -2,6 +2,9 @@ import type { ControlRecord } from './idoc/control-record';
 import type { Segment } from './idoc/segment';
 import type { ShipmentEvent } from './events/shipment-event';
 import type { MappedDelivery } from './delivery/delvry';
+import type { MappedTransportIdoc } from './transport/transport-mapper';
+import type { MappedCustoms } from './customs/customs-mapper';
+import type { MappedInvoice } from './invoice';
 
 /**
  * What an inbound IDoc means to Lading, whatever its type. Every kind names the shipments it is
@@ -31,8 +34,19 @@ export interface MappedDeliveryIdoc extends MappedCommon, MappedDelivery {
   kind: 'delivery';
 }
 
+export interface MappedInvoiceIdoc extends MappedCommon, MappedInvoice {
+  kind: 'invoice';
+}
+
+export interface MappedCustomsIdoc extends MappedCommon, MappedCustoms {
+  kind: 'customs';
+}
+
 /** One member per kind; a new IDoc kind adds itself here and in registry.ts. */
-export type MappedIdoc = MappedDeliveryIdoc;
+export type MappedIdoc = MappedDeliveryIdoc
+  | MappedCustomsIdoc
+  | MappedInvoiceIdoc
+  | MappedTransportIdoc;
 
 export type IdocKind = MappedIdoc['kind'];
 

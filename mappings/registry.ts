@@ -3,9 +3,12 @@ import type { ControlRecord } from './idoc/control-record';
 import type { Segment } from './idoc/segment';
 import type { IdocMapper, MappedIdoc, MappingOptions } from './mapped-idoc';
 import { deliveryMapper } from './delivery/delivery-mapper';
+import { transportMapper } from './transport/transport-mapper';
+import { customsMapper } from './customs/customs-mapper';
+import { invoiceMapper } from './invoice/invoice-mapper';
 
 /** Every inbound IDoc kind Lading maps. Order does not matter: see IdocMapper.extensionTypes. */
-export const IDOC_MAPPERS: readonly IdocMapper[] = [deliveryMapper];
+export const IDOC_MAPPERS: readonly IdocMapper[] = [deliveryMapper, customsMapper, invoiceMapper, transportMapper];
 
 function list(values: Iterable<string>): string {
   return [...new Set(values)].sort().join(', ');

@@ -1,4 +1,4 @@
-import type { MappedIdoc } from '../../mappings';
+import type { MappedDeliveryIdoc } from '../../mappings';
 import { IdocError, mapIdoc, readControlRecord, readIdocXml } from '../../mappings';
 import { fixture } from '../support/lading';
 
@@ -6,10 +6,12 @@ import { fixture } from '../support/lading';
 
 const BASE = fixture('delvry/delvry07-desadv-3-items.xml');
 
-function map(xml: string): MappedIdoc {
+function map(xml: string): MappedDeliveryIdoc {
   const [idoc] = readIdocXml(xml).idocs;
   if (!idoc) throw new Error('no IDoc');
-  return mapIdoc(readControlRecord(idoc.control), idoc.segments, { payloadHash: 'f'.repeat(64), receivedAt: '2026-11-25T12:00:00.000Z' });
+  const mapped = mapIdoc(readControlRecord(idoc.control), idoc.segments, { payloadHash: 'f'.repeat(64), receivedAt: '2026-11-25T12:00:00.000Z' });
+  if (mapped.kind !== 'delivery') throw new Error(`expected a delivery, got ${mapped.kind}`);
+  return mapped;
 }
 
 function errorOf(xml: string): IdocError {

@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MappedIdoc } from '../../mappings';
+import type { MappedDeliveryIdoc } from '../../mappings';
 import { contentHashOf, IdocError, mapIdoc, readControlRecord, readIdocXml } from '../../mappings';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 
-function mapFirst(xml: string, senderTimeZone?: string): MappedIdoc {
+function mapFirst(xml: string, senderTimeZone?: string): MappedDeliveryIdoc {
   const [idoc] = readIdocXml(xml).idocs;
   if (!idoc) throw new Error('fixture has no IDoc');
-  return mapIdoc(readControlRecord(idoc.control), idoc.segments, {
+  const mapped = mapIdoc(readControlRecord(idoc.control), idoc.segments, {
     payloadHash: 'f'.repeat(64), receivedAt: '2026-11-25T12:00:00.000Z', senderTimeZone,
   });
+  if (mapped.kind !== 'delivery') throw new Error(`expected a delivery, got ${mapped.kind}`);
+  return mapped;
 }
 
 function mappingError(xml: string): IdocError {

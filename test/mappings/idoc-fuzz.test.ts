@@ -18,10 +18,14 @@ const TIME_BOUND_MS = 2_000;
 
 type Reader = (text: string) => XmlIdocPacket;
 
-const READERS: Record<'xml' | 'soap' | 'flat', { read: Reader; seed: string }> = {
+/** Keyed `<reader>` or `<reader> <what>`: one real document per reader and IDoc kind. */
+const READERS: Record<string, { read: Reader; seed: string }> = {
   xml: { read: (text) => readIdocXml(text), seed: fixture('delvry/delvry07-desadv-3-items.xml') },
   soap: { read: (text) => readIdocSoap(text), seed: fixture('delvry/delvry07-desadv-3-items.soap.xml') },
   flat: { read: (text) => readIdocFlat(text), seed: fixture('delvry/delvry07-desadv-3-items.flat.txt') },
+  'xml INVOIC02': { read: (text) => readIdocXml(text), seed: fixture('invoic/invoic02-3-lines.xml') },
+  'soap INVOIC02': { read: (text) => readIdocSoap(text), seed: fixture('invoic/invoic02-3-lines.soap.xml') },
+  'flat INVOIC02': { read: (text) => readIdocFlat(text), seed: fixture('invoic/invoic02-3-lines.flat.txt') },
 };
 
 const POSITIONAL = new Set(['MALFORMED_XML', 'FORBIDDEN_DECLARATION']);
@@ -139,7 +143,7 @@ function mutated(seed: string, flat: boolean): fc.Arbitrary<string> {
 }
 
 describe.each(Object.entries(READERS))('%s reader and mapping under fuzzing', (name, { read, seed }) => {
-  const flat = name === 'flat';
+  const flat = name.startsWith('flat');
 
   it('maps the unmutated fixture', () => {
     expect(pipeline(read, seed)).toBe('mapped');

@@ -1,4 +1,7 @@
 import { DELVRY_LAYOUTS } from './delvry';
+import { SHPMNT_LAYOUTS } from './shpmnt';
+import { CUSTOMS_LAYOUTS } from './customs';
+import { INVOIC_LAYOUTS } from './invoic';
 import type { SegmentLayout } from './records';
 
 /**
@@ -8,4 +11,7 @@ import type { SegmentLayout } from './records';
  */
 export const SEGMENT_LAYOUTS: Readonly<Record<string, SegmentLayout>> = {
   ...DELVRY_LAYOUTS,
+  ...INVOIC_LAYOUTS,
+  ...SHPMNT_LAYOUTS,
+  ...CUSTOMS_LAYOUTS,
 };
