@@ -1,5 +1,6 @@
 import type { IdocKind, MappedIdoc } from '../../../mappings';
 import { storeDelivery } from './delivery';
+import { storeCustoms } from './customs';
 
 /**
  * Stores what an accepted IDoc describes, by kind, in the caller's transaction. The IDoc row,
@@ -10,6 +11,7 @@ type RecordStores = { [K in IdocKind]: (mapped: Extract<MappedIdoc, { kind: K }>
 // Typed per kind: a kind added to MappedIdoc without a store here fails the type check.
 const STORES: RecordStores = {
   delivery: (mapped, idocId) => storeDelivery(mapped.shipment, idocId),
+  customs: (mapped, idocId) => storeCustoms(mapped, idocId),
 };
 
 export async function storeRecordsOf(mapped: MappedIdoc, idocId: string): Promise<void> {
