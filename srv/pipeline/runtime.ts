@@ -5,6 +5,7 @@ import { loadSapConfig } from '../../connectors/sap';
 import { startDevnet, type Devnet } from '../../devnet';
 import { startSapSimulator, type SapSimulator } from '../../sap-simulator';
 import { SapSide } from '../sap-outbound/sap-side';
+import { startReconciler, type Reconciler } from '../reconciliation';
 import type { LadingConfig } from '../config';
 import { LedgerPipeline } from './pipeline';
 
@@ -22,6 +23,7 @@ export interface LedgerSide {
   pipeline: LedgerPipeline;
   sapSide?: SapSide;
   sapSimulator?: SapSimulator;
+  reconciler: Reconciler;
   stop(): Promise<void>;
 }
 
@@ -81,7 +83,12 @@ export async function startLedgerSide(config: LadingConfig): Promise<LedgerSide>
       opened.push(() => (sapSide as SapSide).stop());
       log.info(`SAP outbound: destination ${sap.destinationName}, ledger listener and acknowledgements on`);
     }
-    return { redis, devnet, connection, ledger, pipeline, sapSide, sapSimulator, stop };
+    const reconciler = await startReconciler({
+      connection: { host: redis.host, port: redis.port, maxRetriesPerRequest: null }, prefix: settings.queuePrefix, ledger,
+      sap: config.sap.enabled ? loadSapConfig() : undefined, sapSide,
+    });
+    opened.push(() => reconciler.stop());
+    return { redis, devnet, connection, ledger, pipeline, sapSide, sapSimulator, reconciler, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -51,7 +51,7 @@ function missingOnLedger(shipmentId: string, received: ReceivedShipment, ledger:
     kind: 'missingOnLedger',
     field: ledger ? 'events' : 'shipment',
     receivedValue: list(missing.map((event) => event.eventId)),
-    ledgerValue: ledger ? list(ledger.events) : '',
+    ...(ledger ? { ledgerValue: list(ledger.events) } : {}),
     ...(repairable ? { repair: { action: 'redriveOutbox' as const, idocIds: idocIds.sort() } } : {}),
   }];
 }

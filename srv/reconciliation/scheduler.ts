@@ -69,7 +69,7 @@ export class Reconciler {
 
   /** A run is waiting or in work on any instance (Redis is shared): the OData action refuses a second one. */
   async busy(): Promise<boolean> {
-    const counts = await this.queue.getJobCounts('active', 'waiting', 'prioritized');
+    const counts = await this.queue.getJobCounts('active', 'waiting', 'prioritized', 'paused');
     return Object.values(counts).some((count) => count > 0);
   }
 

@@ -1,0 +1,43 @@
+import cds from '@sap/cds';
+import { acknowledgeDiscrepancy, activeRun, createRun, type ReconciliationMode } from './reconciliation';
+import { runningLedgerSide } from './running';
+
+/**
+ * Reconciliation over OData: `run` queues a run on the job queue (answered at once, status
+ * queued; poll ReconciliationRuns for done/total/eta), `acknowledge` closes an open discrepancy
+ * with the operator's comment.
+ */
+export default class ReconciliationService extends cds.ApplicationService {
+  override init(): Promise<void> {
+    const { Discrepancies, ReconciliationRuns } = this.entities;
+
+    this.on('run', async (req) => {
+      const { mode = 'incremental' } = req.data as { mode?: string | null };
+      const wanted = mode ?? 'incremental';
+      if (wanted !== 'full' && wanted !== 'incremental') return req.reject(400, `mode must be full or incremental, got "${wanted}"`, 'mode');
+      const side = runningLedgerSide();
+      if (!side) return req.reject(503, 'Reconciliation needs the ledger side, which this Lading does not run (LADING_PIPELINE=off)');
+      // The queue, not the run rows, says what is in work: a row left 'running' by a killed process must not block.
+      if (await side.reconciler.busy()) {
+        const active = await activeRun();
+        return req.reject(409, `A reconciliation run is already queued or running${active ? ` (run ${active})` : ''}`);
+      }
+      const runId = await createRun(wanted as ReconciliationMode, req.user.id);
+      await side.reconciler.enqueue(runId, wanted as ReconciliationMode, req.user.id);
+      return SELECT.one.from(ReconciliationRuns).where({ ID: runId });
+    });
+
+    this.on('acknowledge', Discrepancies, async (req) => {
+      const [key] = req.params as [{ ID: string } | string];
+      const id = typeof key === 'string' ? key : key.ID;
+      const comment = String((req.data as { comment?: string | null }).comment ?? '').trim();
+      if (comment === '') return req.reject(400, 'An acknowledgement needs a comment saying why the difference is accepted', 'comment');
+      const found = await SELECT.one.from(Discrepancies).columns('ID', 'status').where({ ID: id });
+      if (!found) return req.reject(404, `Discrepancy ${id} does not exist`);
+      if (!(await acknowledgeDiscrepancy(id, comment, req.user.id))) return req.reject(409, `Discrepancy ${id} is ${found.status}, not open`);
+      return SELECT.one.from(Discrepancies).where({ ID: id });
+    });
+
+    return super.init();
+  }
+}
