@@ -2,6 +2,7 @@ import cds from '@sap/cds';
 import type { Job, Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { InboundIdocs } from '#cds-models/lading';
+import { runningLedgerSide } from '../running';
 import { runningQueues } from './queues';
 
 /**
@@ -144,44 +145,57 @@ const ledgerFailures = new Counter({
   registers: [registry],
 });
 
-const ledgerBlock = new Gauge({
-  name: 'lading_ledger_block_seen',
-  help: 'Highest block number Lading has seen: its own commits and the listener\'s notices',
-  registers: [registry],
-});
-
-const listenerBlock = new Gauge({
-  name: 'lading_ledger_listener_block',
-  help: 'Block of the last ledger notice the SAP outbound listener handled (its checkpoint)',
-  registers: [registry],
-});
-
-const listenerLag = new Gauge({
-  name: 'lading_ledger_listener_lag_blocks',
-  help: 'Blocks the listener is behind the highest block Lading has seen (its own commits included)',
-  registers: [registry],
-});
-
 let highestBlock = -1;
 let listenerAt = -1;
 
-function updateLag(): void {
-  if (highestBlock >= 0) ledgerBlock.set(highestBlock);
-  if (listenerAt >= 0) listenerBlock.set(listenerAt);
-  listenerLag.set(listenerAt < 0 ? Math.max(0, highestBlock + 1) : Math.max(0, highestBlock - listenerAt));
-}
+new Gauge({
+  name: 'lading_ledger_block_seen',
+  help: 'Highest block number Lading has seen: its own commits that recorded events, and the listener\'s notices',
+  registers: [registry],
+  collect() {
+    this.reset();
+    if (highestBlock >= 0) this.set(highestBlock);
+  },
+});
 
-/** A block Lading learned of (a commit of its own, a notice). */
+/** Series only while the SAP outbound listener runs (LADING_SAP=on): no listener, no lag. */
+const LISTENER = { listener: 'sap-outbound' } as const;
+
+new Gauge({
+  name: 'lading_ledger_listener_block',
+  help: 'Block of the last ledger notice the listener handled (its checkpoint)',
+  labelNames: ['listener'] as const,
+  registers: [registry],
+  collect() {
+    this.reset();
+    if (runningLedgerSide()?.sapSide && listenerAt >= 0) this.set(LISTENER, listenerAt);
+  },
+});
+
+new Gauge({
+  name: 'lading_ledger_listener_lag_blocks',
+  help: 'Blocks the listener is behind the highest block Lading has seen; until its first notice, every block seen counts',
+  labelNames: ['listener'] as const,
+  registers: [registry],
+  collect() {
+    this.reset();
+    if (!runningLedgerSide()?.sapSide) return;
+    this.set(LISTENER, listenerAt < 0 ? Math.max(0, highestBlock + 1) : Math.max(0, highestBlock - listenerAt));
+  },
+});
+
+/**
+ * A block Lading learned of. Only commits that recorded something count: a transaction whose
+ * events were all on the ledger already emits no notice, so the listener would never catch up with it.
+ */
 export function blockSeen(blockNumber: bigint | number | string): void {
   highestBlock = Math.max(highestBlock, Number(blockNumber));
-  updateLag();
 }
 
 /** The listener handled (and checkpointed) the notice of this block. */
 export function listenerHandled(blockNumber: bigint | number | string): void {
   listenerAt = Math.max(listenerAt, Number(blockNumber));
   highestBlock = Math.max(highestBlock, listenerAt);
-  updateLag();
 }
 
 interface ClassifiedFailure {
@@ -194,17 +208,12 @@ function failureOf(error: unknown): ClassifiedFailure {
   return { name: 'unknown' };
 }
 
-/**
- * Times one ledger call of the pipeline and counts its failure by class. A commit's block moves
- * `lading_ledger_block_seen`.
- */
+/** Times one ledger call of the pipeline and counts its failure by class. */
 export async function timeLedger<T>(operation: 'endorse' | 'commit', call: () => Promise<T>): Promise<T> {
   const stop = ledgerLatency.startTimer({ operation });
   try {
     const result = await call();
     stop({ outcome: 'ok' });
-    const block = (result as { blockNumber?: unknown } | undefined)?.blockNumber;
-    if (typeof block === 'bigint' || typeof block === 'number') blockSeen(block);
     return result;
   } catch (error) {
     stop({ outcome: 'failed' });

@@ -1,5 +1,5 @@
 import { traced } from './log';
-import { idocReceived, sapSendFailed, sapSendSucceeded } from './metrics';
+import { blockSeen, idocReceived, sapSendFailed, sapSendSucceeded } from './metrics';
 
 /**
  * The key points of one IDoc's way, each a log line with its correlation ids and, where one
@@ -39,7 +39,8 @@ export function ledgerBatchSubmitted(members: readonly BatchMember[], transactio
 }
 
 /** A batch of IDocs is on the ledger: this transaction, this block. */
-export function ledgerBatchCommitted(members: readonly BatchMember[], committed: { transactionId: string; blockNumber: bigint | string }, events: number): void {
+export function ledgerBatchCommitted(members: readonly BatchMember[], committed: { transactionId: string; blockNumber: bigint | string; result?: { recorded: readonly string[] } }, events: number): void {
+  if (committed.result && committed.result.recorded.length > 0) blockSeen(committed.blockNumber);
   traced('pipeline', {
     idoc: members.map((member) => member.idocId), shipment: members.map((member) => member.shipmentId),
     tx: committed.transactionId, block: committed.blockNumber,

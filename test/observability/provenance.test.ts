@@ -8,7 +8,7 @@ import { Devnet } from '../ledger/support';
 import { fixture, PROJECT_ROOT } from '../support/lading';
 import { applyEnv, ledgerEnv } from '../support/ledger-env';
 import { waitFor } from '../support/wait';
-import { startLadingWithUrl } from './support';
+import { metric, samples, startLadingWithUrl } from './support';
 
 /**
  * Provenance over real parts: IDocs posted to Lading (in-process, pipeline on) are committed on
@@ -253,3 +253,13 @@ function readIdoc(document: string): string {
   const end = document.indexOf('</IDOC>') + '</IDOC>'.length;
   return document.slice(start, end);
 }
+
+describe('/metrics with the SAP side off', () => {
+  it('shows Lading\'s blocks but no listener, so no listener lag', async () => {
+    await committed(delivery('0080800007', '0000000080000007'));
+    const answer = await lading.request<string>({ method: 'GET', url: '/metrics', responseType: 'text' });
+    expect(metric(answer.data, 'lading_ledger_block_seen')).toBeGreaterThan(0);
+    expect(samples(answer.data, 'lading_ledger_listener_lag_blocks')).toEqual([]);
+    expect(samples(answer.data, 'lading_ledger_listener_block')).toEqual([]);
+  });
+});
