@@ -17,4 +17,6 @@ service ShipmentService {
   entity ShipmentEvents        as projection on lading.ShipmentEvents;
   entity InboundIdocs          as projection on lading.InboundIdocs excluding { acceptedKey };
   entity IdocStatusRecords     as projection on lading.IdocStatusRecords;
+  entity Transports            as projection on lading.Transports;
+  entity TransportDeliveries   as projection on lading.TransportDeliveries;
 }

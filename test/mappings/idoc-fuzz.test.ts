@@ -26,6 +26,9 @@ const READERS: Record<string, { read: Reader; seed: string }> = {
   'xml INVOIC02': { read: (text) => readIdocXml(text), seed: fixture('invoic/invoic02-3-lines.xml') },
   'soap INVOIC02': { read: (text) => readIdocSoap(text), seed: fixture('invoic/invoic02-3-lines.soap.xml') },
   'flat INVOIC02': { read: (text) => readIdocFlat(text), seed: fixture('invoic/invoic02-3-lines.flat.txt') },
+  'xml SHPMNT05': { read: (text) => readIdocXml(text), seed: fixture('shpmnt/shpmnt05-sea-2-deliveries.xml') },
+  'soap SHPMNT05': { read: (text) => readIdocSoap(text), seed: fixture('shpmnt/shpmnt05-sea-2-deliveries.soap.xml') },
+  'flat SHPMNT05': { read: (text) => readIdocFlat(text), seed: fixture('shpmnt/shpmnt05-sea-2-deliveries.flat.txt') },
 };
 
 const POSITIONAL = new Set(['MALFORMED_XML', 'FORBIDDEN_DECLARATION']);

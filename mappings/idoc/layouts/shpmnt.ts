@@ -49,6 +49,8 @@ export const SHPMNT_LAYOUTS: Readonly<Record<string, SegmentLayout>> = {
       ['FAHZT', 7], ['GESZT', 7], ['MEIZT', 3], ['FRKRL', 1], ['SKALSM', 6], ['FBSTA', 1], ['ARSTA', 1],
     ],
   },
+  // Stage descriptions (texts of the stage's codes).
+  E1EDT50: { source: 'unconfirmed', fields: [['TSTYP_BEZ', 20], ['LAUFK_BEZ', 20], ['FBSTA_BEZ', 20], ['ARSTA_BEZ', 20]] },
   // Stage point (QUALI 001 departure, 002 destination) and the fields that name the point.
   E1EDT44: {
     source: 'unconfirmed',
