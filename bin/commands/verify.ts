@@ -67,9 +67,15 @@ async function verifyStored(idocId: string, context: VerifyCommandContext): Prom
   const env = context.env ?? process.env;
   const base = (context.values.get('url')?.[0] ?? env.LADING_URL ?? 'http://localhost:4004').replace(/\/+$/, '');
   const auth = authorization(context);
-  const response = await fetch(`${base}/odata/v4/provenance/verifyIdoc(idocId=${idocId})`, {
-    headers: { accept: 'application/json', ...(auth ? { authorization: auth } : {}) },
-  });
+  let response: Response;
+  try {
+    response = await fetch(`${base}/odata/v4/provenance/verifyIdoc(idocId=${idocId})`, {
+      headers: { accept: 'application/json', ...(auth ? { authorization: auth } : {}) },
+    });
+  } catch (error) {
+    const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
+    throw new Error(`cannot reach Lading at ${base}: ${cause}`, { cause: error });
+  }
   const body = (await response.json().catch(() => ({}))) as Report & { error?: { message?: string } };
   if (!response.ok) throw new Error(`Lading at ${base} answered ${response.status}: ${body.error?.message ?? response.statusText}`);
   return [body];

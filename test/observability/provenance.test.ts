@@ -238,6 +238,13 @@ describe('npx lading verify', () => {
     expect(refused.stderr).toContain('403');
   });
 
+  it('says on one line when Lading cannot be reached, exit 1', async () => {
+    const unreachable = await cli(['verify', '00000000-0000-4000-8000-000000000000', '--url', 'http://127.0.0.1:9', '--user', 'operator', '--password', 'operator']);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unreachable.stderr).toContain('cannot reach Lading at http://127.0.0.1:9');
+  });
+
   it('answers wrong usage with exit 2', async () => {
     const neither = await cli(['verify', 'no-such-file.xml']);
     expect(neither.code).toBe(2);
