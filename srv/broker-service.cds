@@ -1,4 +1,5 @@
 using { lading } from '../db/schema';
+using from '../db/customs';
 
 /**
  * Customs brokers: cross-border status of their own shipments, read-only. A shipment is a
@@ -24,4 +25,12 @@ service BrokerService {
     eventId, shipment, eventType, eventClassifierCode, eventTypeCode, eventDateTime, location, documentTypeCode, documentId,
     description, payloadHash, recordedBy, ledgerTxId, ledgerBlock
   };
+
+  /** Customs declarations of the broker's shipments, with items and the status history (the same restriction). */
+  @restrict: [{ grant: 'READ', to: 'broker', where: 'exists shipment.partners[role = ''CB'' and partnerId = $user.brokerPartnerId]' }]
+  entity CustomsDeclarations as projection on lading.CustomsDeclarations excluding { lastIdoc };
+  @restrict: [{ grant: 'READ', to: 'broker', where: 'exists declaration.shipment.partners[role = ''CB'' and partnerId = $user.brokerPartnerId]' }]
+  entity CustomsDeclarationItems as projection on lading.CustomsDeclarationItems;
+  @restrict: [{ grant: 'READ', to: 'broker', where: 'exists declaration.shipment.partners[role = ''CB'' and partnerId = $user.brokerPartnerId]' }]
+  entity CustomsStatusRecords as projection on lading.CustomsStatusRecords excluding { sourceIdoc };
 }
