@@ -1,5 +1,5 @@
-import type { LedgerEvent } from '../../connectors/fabric';
-import { InboundIdocs, ShipmentEvents } from '#cds-models/lading';
+import type { CustomsByEvent, CustomsValues, LedgerEvent } from '../../connectors/fabric';
+import { CustomsLedgerValues, InboundIdocs, ShipmentEvents } from '#cds-models/lading';
 
 /**
  * The events an IDoc brought, as they go on the ledger. Built from the database, never from
@@ -35,4 +35,22 @@ export async function ledgerEventsOf(idocIds: readonly string[]): Promise<Map<st
     byIdoc.get(idocId)?.push(event);
   }
   return byIdoc;
+}
+
+/**
+ * The customs values of events, for the ledger's private collection (transient data, never the
+ * public event); undefined when none of them has any. Read from the database like the events, so a
+ * retry sends the same values.
+ */
+export async function customsValuesOf(eventIds: readonly string[]): Promise<CustomsByEvent | undefined> {
+  if (eventIds.length === 0) return undefined;
+  const rows = await SELECT.from(CustomsLedgerValues).where({ eventId: { in: [...eventIds] } });
+  if (rows.length === 0) return undefined;
+  const byEvent: Record<string, CustomsValues> = {};
+  for (const row of rows) {
+    const values: CustomsValues = { declaredValue: row.declaredValue as string, currency: row.currency as string, hsCodes: JSON.parse(row.hsCodes as string) as string[] };
+    if (row.duty) values.duty = row.duty;
+    byEvent[row.eventId as string] = values;
+  }
+  return byEvent;
 }

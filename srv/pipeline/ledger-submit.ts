@@ -1,12 +1,12 @@
 import type { Job, Queue } from 'bullmq';
 import cds from '@sap/cds';
-import type { CommittedRecord, LedgerEvent, PreparedRecord, ShipmentLedger } from '../../connectors/fabric';
+import type { CommittedRecord, CustomsByEvent, LedgerEvent, PreparedRecord, ShipmentLedger } from '../../connectors/fabric';
 import { LedgerError } from '../../connectors/fabric';
 import type { BatchOutcome, BackoffOptions } from '../../connectors/queue';
 import { backoffDelay } from '../../connectors/queue';
 import { timeLedger } from '../observability/metrics';
 import { ledgerBatchCommitted, ledgerBatchSubmitted } from '../observability/trail';
-import { ledgerEventsOf } from './ledger-events';
+import { customsValuesOf, ledgerEventsOf } from './ledger-events';
 import type { CommittedBatch } from './settlement';
 import { deadLetter } from './settlement';
 
@@ -68,12 +68,12 @@ async function keepPending(jobs: Job<LedgerSubmitJob>[], prepared: PreparedRecor
 }
 
 /** Records events, retrying as the failure allows; throws only a final (never-retry) LedgerError. */
-async function recordWithRetries(events: LedgerEvent[], jobs: Job<LedgerSubmitJob>[], context: LedgerSubmitContext, signal: AbortSignal): Promise<CommittedRecord> {
+async function recordWithRetries(events: LedgerEvent[], customs: CustomsByEvent | undefined, jobs: Job<LedgerSubmitJob>[], context: LedgerSubmitContext, signal: AbortSignal): Promise<CommittedRecord> {
   let prepared: PreparedRecord | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
       if (!prepared) {
-        prepared = await timeLedger('endorse', () => context.ledger.prepareRecordEvents(events));
+        prepared = await timeLedger('endorse', () => context.ledger.prepareRecordEvents(events, customs));
         await keepPending(jobs, prepared);
         ledgerBatchSubmitted(jobs.map((job) => job.data), prepared.transactionId);
       }
@@ -113,7 +113,9 @@ async function submitGroup(jobs: Job<LedgerSubmitJob>[], eventsByIdoc: Map<strin
     return jobs.map(() => ({ kind: 'completed', result: { transactionId: '', blockNumber: '0', events: 0 } }));
   }
   try {
-    const committed = await recordWithRetries(events, jobs, context, signal);
+    // Customs values travel with their events to the private collection, never onto the public ledger.
+    const customs = await customsValuesOf(events.map((event) => event.eventId));
+    const committed = await recordWithRetries(events, customs, jobs, context, signal);
     await context.confirmQueue.add('confirm', {
       transactionId: committed.transactionId, blockNumber: String(committed.blockNumber), mspId: context.mspId,
       idocIds, recorded: committed.result.recorded, unchanged: committed.result.unchanged,
