@@ -29,6 +29,9 @@ const READERS: Record<string, { read: Reader; seed: string }> = {
   'xml SHPMNT05': { read: (text) => readIdocXml(text), seed: fixture('shpmnt/shpmnt05-sea-2-deliveries.xml') },
   'soap SHPMNT05': { read: (text) => readIdocSoap(text), seed: fixture('shpmnt/shpmnt05-sea-2-deliveries.soap.xml') },
   'flat SHPMNT05': { read: (text) => readIdocFlat(text), seed: fixture('shpmnt/shpmnt05-sea-2-deliveries.flat.txt') },
+  'xml ZLADING_DECL01': { read: (text) => readIdocXml(text), seed: fixture('customs/decl07-export-submitted.xml') },
+  'soap ZLADING_DECL01': { read: (text) => readIdocSoap(text), seed: fixture('customs/decl07-export-submitted.soap.xml') },
+  'flat ZLADING_DECL01': { read: (text) => readIdocFlat(text), seed: fixture('customs/decl07-export-submitted.flat.txt') },
 };
 
 const POSITIONAL = new Set(['MALFORMED_XML', 'FORBIDDEN_DECLARATION']);
