@@ -2,7 +2,7 @@ import { IdocError } from '../errors';
 import type { Segment } from '../idoc/segment';
 import { childrenNamed, field, requiredField } from '../idoc/segment';
 import { alpha, instantField } from '../idoc/values';
-import { amountField } from './amounts';
+import { amountField, sumAmounts } from './amounts';
 import type { CustomsDeclarationItemRecord, CustomsStatusCode, DeclarationType } from './customs-record';
 import { isCustomsStatus } from './status-events';
 
@@ -106,6 +106,10 @@ function readItems(segment: Segment, currency: string | undefined, deliveryItems
       throw invalid(child, 'WAERK', `currency ${item.currency} differs from the declaration's ${expected}`);
     }
     items.push(item);
+    // The ledger takes the declared value (and duty) as one amount of at most 15 integer digits.
+    for (const [name, amounts] of [['CUSTVAL', items.map((known) => known.customsValue)], ['DUTY', items.flatMap((known) => known.duty ?? [])]] as const) {
+      if (sumAmounts(amounts).split('.')[0].length > 15) throw invalid(child, name, 'the declaration\'s total exceeds 15 integer digits');
+    }
   }
   return items;
 }

@@ -87,6 +87,12 @@ describe('customs declaration validation', () => {
     expect(error.message).toContain('declared twice');
   });
 
+  it('refuses a declaration whose total customs value exceeds 15 integer digits', () => {
+    const error = errorOf(SUBMITTED.replace('<CUSTVAL>12500.00</CUSTVAL>', `<CUSTVAL>${'9'.repeat(15)}</CUSTVAL>`).replace('<CUSTVAL>13750.50</CUSTVAL>', '<CUSTVAL>1</CUSTVAL>'));
+    expect({ code: error.code, segment: error.segment, field: error.field }).toEqual({ code: 'INVALID_FIELD', segment: 'Z1LADING_DECL_ITEM', field: 'CUSTVAL' });
+    expect(error.message).toContain('total');
+  });
+
   it('refuses an item without a currency when the declaration has none either', () => {
     const xml = SUBMITTED.replace('<WAERK>EUR</WAERK>\n', '\n');
     const error = errorOf(xml);
