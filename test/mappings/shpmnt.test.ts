@@ -1,5 +1,6 @@
 import type { MappedIdoc, MappedTransportIdoc, XmlIdocPacket } from '../../mappings';
-import { IdocError, mapIdoc, readControlRecord, readIdocFlat, readIdocSoap, readIdocXml } from '../../mappings';
+import { HEADER_DEADLINE_EVENTS, IdocError, mapIdoc, readControlRecord, readIdocFlat, readIdocSoap, readIdocXml } from '../../mappings';
+import { buildShipmentDeadlines } from '../../mappings/outbound';
 import { fixture } from '../support/lading';
 
 const SEA = 'shpmnt/shpmnt05-sea-2-deliveries.xml';
@@ -203,5 +204,28 @@ describe('SHPMNT variants', () => {
 
   it('is an IdocError with a code for everything it refuses (sanity of the helper)', () => {
     expect(() => transportOf(variant(['<TKNUM>0000004711</TKNUM>', '']))).toThrow(IdocError);
+  });
+});
+
+describe('the outbound SHPMNT05 read back', () => {
+  it('gives each milestone Lading reports to SAP the meaning Lading reads in a shipment', () => {
+    const envelope = { client: '100', senderPort: 'LADING', senderPartner: 'LADING', receiverPort: 'SAPS4H', receiverPartner: 'S4HCLNT100' };
+    const outbound = buildShipmentDeadlines(envelope, {
+      source: 'round-trip', shipmentNumber: '4711',
+      deadlines: [
+        { milestone: 'loaded', actualAt: '2026-11-25T09:30:00.000Z' },
+        { milestone: 'departed', plannedAt: '2026-11-26T17:00:00.000Z' },
+        { milestone: 'arrived', plannedAt: '2026-11-28T06:00:00.000Z' },
+        { milestone: 'discharged', plannedAt: '2026-11-28T09:00:00.000Z' },
+      ],
+    }, { createdAt: '2026-11-25T10:00:00.000Z' });
+    const read = transportOf(outbound.xml);
+    expect(read.transport.shipmentNumber).toBe('0000004711');
+    const meaning = Object.fromEntries(read.transport.deadlines.map((deadline) => [deadline.qualifier, deadline.actualStart ?? deadline.plannedStart]));
+    expect(meaning).toEqual({ '004': '2026-11-25T09:30:00.000Z', '006': '2026-11-26T17:00:00.000Z', '007': '2026-11-28T06:00:00.000Z', Z01: '2026-11-28T09:00:00.000Z' });
+    // The four qualifiers are exactly those the inbound mapping turns into LOAD, DEPA, ARRI and DISC.
+    expect(Object.keys(meaning).map((qualifier) => HEADER_DEADLINE_EVENTS[qualifier]?.eventTypeCode)).toEqual(['LOAD', 'DEPA', 'ARRI', 'DISC']);
+    // No delivery in it: a transport with no ledger shipment and no events.
+    expect(read).toMatchObject({ shipmentIds: [], events: [] });
   });
 });
