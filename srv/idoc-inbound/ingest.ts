@@ -1,4 +1,4 @@
-import type { ControlRecord, IdocErrorDetails, XmlIdoc, XmlIdocPacket } from '../../mappings';
+import type { ControlRecord, IdocErrorDetails, MappedIdoc, XmlIdoc, XmlIdocPacket } from '../../mappings';
 import { contentHashOf, IdocError, mapIdoc, readControlRecord, readIdocXml, sha256Hex } from '../../mappings';
 import type { InboundConfig } from '../config';
 import type { ReceivedIdoc } from './store';
@@ -70,30 +70,16 @@ async function receiveOne(idoc: XmlIdoc, config: InboundConfig, transport: Recei
   const received: ReceivedIdoc = { control, payload: idoc.raw, payloadHash, contentHash, transport };
   const acceptedKey = acceptedKeyOf(control, contentHash);
 
-  for (let attempt = 0; ; attempt++) {
-    const existing = await findAccepted(acceptedKey);
-    if (existing) {
-      if (existing.contentHash === contentHash) {
-        return {
-          docnum: control.docnum ?? null, id: existing.id, status: existing.status,
-          message: `Duplicate of an IDoc already received; nothing changed (${existing.statusText})`, outcome: 'duplicate',
-        };
-      }
-      return reject(received, new IdocError({
-        code: 'DOCNUM_CONFLICT',
-        message: `IDoc ${control.docnum} from ${control.senderPartner} was already received with different content (Lading id ${existing.id}); this version is kept as rejected`,
-        segment: 'EDI_DC40',
-        field: 'DOCNUM',
-      }), 'conflict');
-    }
-    let mapped;
-    try {
-      mapped = mapIdoc(control, idoc.segments, {
-        payloadHash, receivedAt: new Date().toISOString(), senderTimeZone: config.senderTimeZone,
-      });
-    } catch (mappingError) {
-      return reject(received, errorOf(mappingError), 'rejected');
-    }
+  // Map first and let the store find a resend: SAP sends new IDocs far more often than resends,
+  // and the store checks the key of a whole batch with one statement.
+  let mapped: MappedIdoc | undefined;
+  let mappingError: IdocError | undefined;
+  try {
+    mapped = mapIdoc(control, idoc.segments, { payloadHash, receivedAt: new Date().toISOString(), senderTimeZone: config.senderTimeZone });
+  } catch (error) {
+    mappingError = errorOf(error);
+  }
+  if (mapped) {
     try {
       const stored = await storeAccepted({ ...received, control, contentHash, acceptedKey, mapped });
       return {
@@ -102,11 +88,27 @@ async function receiveOne(idoc: XmlIdoc, config: InboundConfig, transport: Recei
         outcome: 'accepted',
       };
     } catch (storeError) {
-      // Another request stored the same IDoc a moment ago: answer as for any resend.
-      if (storeError instanceof AlreadyAcceptedError && attempt === 0) continue;
-      throw storeError;
+      if (!(storeError instanceof AlreadyAcceptedError)) throw storeError;
     }
   }
+  // A resend, or an IDoc that does not map: an IDoc accepted under the same key decides the answer.
+  const existing = await findAccepted(acceptedKey);
+  if (existing) {
+    if (existing.contentHash === contentHash) {
+      return {
+        docnum: control.docnum ?? null, id: existing.id, status: existing.status,
+        message: `Duplicate of an IDoc already received; nothing changed (${existing.statusText})`, outcome: 'duplicate',
+      };
+    }
+    return reject(received, new IdocError({
+      code: 'DOCNUM_CONFLICT',
+      message: `IDoc ${control.docnum} from ${control.senderPartner} was already received with different content (Lading id ${existing.id}); this version is kept as rejected`,
+      segment: 'EDI_DC40',
+      field: 'DOCNUM',
+    }), 'conflict');
+  }
+  if (mappingError) return reject(received, mappingError, 'rejected');
+  throw new Error(`IDoc ${acceptedKey} was reported as stored but cannot be read back`);
 }
 
 export interface PacketResult {

@@ -1,8 +1,9 @@
 import cds from '@sap/cds';
 import type { ControlRecord, IdocErrorDetails, MappedIdoc, ShipmentEvent } from '../../mappings';
 import { IdocStatusRecords, InboundIdocs, Outbox, ShipmentEvents } from '#cds-models/lading';
-import { refreshShipmentStatus } from '../shipment-status';
-import { storeRecordsOf } from './records';
+import { refreshShipmentStatuses } from '../shipment-status';
+import { GroupCommit } from './group-commit';
+import { storeRecordsOfBatch } from './records';
 
 /**
  * Durable storage of inbound IDocs. Each IDoc is written in one transaction: the IDoc with its
@@ -76,33 +77,56 @@ export async function storeRejected(received: ReceivedIdoc, reason: IdocErrorDet
   return { id, status: '51', statusText };
 }
 
-/** Inserts events not yet known; returns the ids of the new ones (a resent fact is recorded once). */
-async function insertNewEvents(events: ShipmentEvent[], idocId: string): Promise<string[]> {
-  if (events.length === 0) return [];
-  const ids = events.map((event) => event.eventId);
-  const known = new Set(
-    (await SELECT.from(ShipmentEvents).columns('eventId').where({ eventId: { in: ids } })).map((row) => row.eventId as string),
-  );
-  const fresh = [...new Map(events.filter((event) => !known.has(event.eventId)).map((event) => [event.eventId, event])).values()];
-  if (fresh.length > 0) {
-    await INSERT.into(ShipmentEvents).entries(fresh.map((event) => ({
-      eventId: event.eventId,
-      shipment_ID: event.shipmentId,
-      eventType: event.eventType,
-      eventClassifierCode: event.eventClassifierCode,
-      eventTypeCode: event.eventTypeCode,
-      eventDateTime: event.eventDateTime,
-      location: event.location,
-      documentTypeCode: event.documentTypeCode,
-      documentId: event.documentID,
-      equipmentReference: event.equipmentReference,
-      emptyIndicatorCode: event.emptyIndicatorCode,
-      description: event.description,
-      payloadHash: event.payloadHash,
-      sourceIdoc_ID: idocId,
-    })));
+function eventRow(event: ShipmentEvent, idocId: string): Record<string, unknown> {
+  return {
+    eventId: event.eventId,
+    shipment_ID: event.shipmentId,
+    eventType: event.eventType,
+    eventClassifierCode: event.eventClassifierCode,
+    eventTypeCode: event.eventTypeCode,
+    eventDateTime: event.eventDateTime,
+    location: event.location,
+    documentTypeCode: event.documentTypeCode,
+    documentId: event.documentID,
+    equipmentReference: event.equipmentReference,
+    emptyIndicatorCode: event.emptyIndicatorCode,
+    description: event.description,
+    payloadHash: event.payloadHash,
+    sourceIdoc_ID: idocId,
+  };
+}
+
+/** Bounds the IN lists of one statement (SQLite and PostgreSQL limit bound parameters). */
+const IN_LIST_CHUNK = 500;
+
+async function knownEventIds(ids: readonly string[]): Promise<Set<string>> {
+  const known = new Set<string>();
+  for (let start = 0; start < ids.length; start += IN_LIST_CHUNK) {
+    const chunk = ids.slice(start, start + IN_LIST_CHUNK);
+    for (const row of await SELECT.from(ShipmentEvents).columns('eventId').where({ eventId: { in: chunk } })) known.add(row.eventId as string);
   }
-  return fresh.map((event) => event.eventId);
+  return known;
+}
+
+/**
+ * Inserts the events of a batch not yet known; answers, per IDoc, the ids it added. A fact sent
+ * twice (a resend under another DOCNUM, or twice in one batch) is recorded once, by the first IDoc.
+ */
+async function insertNewEvents(batch: ReadonlyArray<{ events: readonly ShipmentEvent[]; idocId: string }>): Promise<string[][]> {
+  const known = await knownEventIds([...new Set(batch.flatMap(({ events }) => events.map((event) => event.eventId)))]);
+  const rows: Record<string, unknown>[] = [];
+  const added = batch.map(({ events, idocId }) => {
+    const mine: string[] = [];
+    for (const event of events) {
+      if (known.has(event.eventId)) continue;
+      known.add(event.eventId);
+      mine.push(event.eventId);
+      rows.push(eventRow(event, idocId));
+    }
+    return mine;
+  });
+  if (rows.length > 0) await INSERT.into(ShipmentEvents).entries(rows);
+  return added;
 }
 
 export interface AcceptedIdoc extends ReceivedIdoc {
@@ -126,31 +150,103 @@ function isUniqueViolation(error: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505' || code === 'UNIQUE_CONSTRAINT_VIOLATION';
 }
 
-export async function storeAccepted(accepted: AcceptedIdoc): Promise<StoredIdoc & { newEventIds: string[] }> {
-  const id = cds.utils.uuid();
-  const { mapped } = accepted;
-  // A document that brings no ledger events (an invoice) is done once stored: 53, no outbox row.
-  const forLedger = mapped.events.length > 0;
-  const status = forLedger ? '64' : '53';
-  const statusText = forLedger ? STATUS_TEXT.ready : STATUS_TEXT.posted;
-  const shipmentId = mapped.shipmentIds[0];
-  try {
-    return await cds.tx(async () => {
-      await INSERT.into(InboundIdocs).entries({
-        ID: id, acceptedKey: accepted.acceptedKey, ...idocColumns(accepted), status, statusText, shipment_ID: shipmentId,
-      });
-      await INSERT.into(IdocStatusRecords).entries([
-        { idoc_ID: id, status: '50', message: STATUS_TEXT.added },
-        { idoc_ID: id, status, message: statusText },
-      ]);
-      await storeRecordsOf(mapped, id);
-      const newEventIds = await insertNewEvents(mapped.events, id);
-      for (const affected of mapped.shipmentIds) await refreshShipmentStatus(affected);
-      if (forLedger) await INSERT.into(Outbox).entries({ idoc_ID: id, shipmentId, topic: 'ledger.record', state: 'pending' });
-      return { id, status, statusText, newEventIds };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new AlreadyAcceptedError(accepted.acceptedKey, { cause: error });
-    throw error;
+export type StoredAccepted = StoredIdoc & { newEventIds: string[] };
+
+/** What an accepted IDoc becomes: posted at once (53) when it brings no ledger events, else ready (64). */
+function statusOf(mapped: MappedIdoc): { status: '53' | '64'; statusText: string } {
+  return mapped.events.length > 0 ? { status: '64', statusText: STATUS_TEXT.ready } : { status: '53', statusText: STATUS_TEXT.posted };
+}
+
+async function acceptedKeysStored(keys: readonly string[]): Promise<Set<string>> {
+  const stored = new Set<string>();
+  for (let start = 0; start < keys.length; start += IN_LIST_CHUNK) {
+    const chunk = keys.slice(start, start + IN_LIST_CHUNK);
+    for (const row of await SELECT.from(InboundIdocs).columns('acceptedKey').where({ acceptedKey: { in: chunk } })) stored.add(row.acceptedKey as string);
   }
+  return stored;
+}
+
+/**
+ * Writes a batch of accepted IDocs in one transaction: the IDoc rows and their status records,
+ * their records (records/), new events, shipment statuses and outbox rows, each table with one
+ * statement for the whole batch where it can. An IDoc whose key is stored already (or earlier in
+ * the batch) is answered AlreadyAcceptedError and not written.
+ */
+async function writeBatch(batch: readonly AcceptedIdoc[]): Promise<Array<StoredAccepted | Error>> {
+  return cds.tx(async () => {
+    const stored = await acceptedKeysStored(batch.map((accepted) => accepted.acceptedKey));
+    const answers: Array<StoredAccepted | Error> = [];
+    const written: Array<{ accepted: AcceptedIdoc; id: string; status: '53' | '64'; answer: StoredAccepted }> = [];
+    for (const accepted of batch) {
+      if (stored.has(accepted.acceptedKey)) {
+        answers.push(new AlreadyAcceptedError(accepted.acceptedKey));
+        continue;
+      }
+      stored.add(accepted.acceptedKey);
+      const id = cds.utils.uuid();
+      const { status, statusText } = statusOf(accepted.mapped);
+      const answer: StoredAccepted = { id, status, statusText, newEventIds: [] };
+      written.push({ accepted, id, status, answer });
+      answers.push(answer);
+    }
+    if (written.length === 0) return answers;
+    await INSERT.into(InboundIdocs).entries(written.map(({ accepted, id, status, answer }) => ({
+      ID: id, acceptedKey: accepted.acceptedKey, ...idocColumns(accepted), status, statusText: answer.statusText,
+      shipment_ID: accepted.mapped.shipmentIds[0],
+    })));
+    await INSERT.into(IdocStatusRecords).entries(written.flatMap(({ id, status, answer }) => [
+      { idoc_ID: id, status: '50' as const, message: STATUS_TEXT.added },
+      { idoc_ID: id, status, message: answer.statusText },
+    ]));
+    await storeRecordsOfBatch(written.map(({ accepted, id }) => ({ mapped: accepted.mapped, idocId: id })));
+    const added = await insertNewEvents(written.map(({ accepted, id }) => ({ events: accepted.mapped.events, idocId: id })));
+    written.forEach(({ answer }, index) => { answer.newEventIds = added[index] ?? []; });
+    await refreshShipmentStatuses(written.flatMap(({ accepted }) => accepted.mapped.shipmentIds));
+    const outbox = written.filter(({ accepted }) => accepted.mapped.events.length > 0).map(({ accepted, id }) => ({
+      idoc_ID: id, shipmentId: accepted.mapped.shipmentIds[0], topic: 'ledger.record', state: 'pending' as const,
+    }));
+    if (outbox.length > 0) await INSERT.into(Outbox).entries(outbox);
+    return answers;
+  });
+}
+
+/**
+ * A batch that failed as a whole (another instance stored one of its IDocs in the meantime, or
+ * one IDoc broke a database constraint) is written again one IDoc per transaction, so one IDoc
+ * never costs the others.
+ */
+async function writeBatchOrEach(batch: AcceptedIdoc[]): Promise<Array<StoredAccepted | Error>> {
+  try {
+    return await writeBatch(batch);
+  } catch (error) {
+    if (batch.length === 1) return [asAlreadyAccepted(error, batch[0] as AcceptedIdoc)];
+    const answers: Array<StoredAccepted | Error> = [];
+    for (const accepted of batch) {
+      try {
+        answers.push(...await writeBatch([accepted]));
+      } catch (single) {
+        answers.push(asAlreadyAccepted(single, accepted));
+      }
+    }
+    return answers;
+  }
+}
+
+function asAlreadyAccepted(error: unknown, accepted: AcceptedIdoc): Error {
+  if (isUniqueViolation(error)) return new AlreadyAcceptedError(accepted.acceptedKey, { cause: error });
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Up to this many IDocs share one transaction; more wait for the next. */
+const MAX_BATCH = 200;
+
+const writer = new GroupCommit<AcceptedIdoc, StoredAccepted>(writeBatchOrEach, { maxBatch: MAX_BATCH });
+
+/**
+ * Stores an accepted IDoc durably: the promise resolves once its transaction committed. Concurrent
+ * calls share a transaction (group-commit.ts). Rejects with AlreadyAcceptedError when the IDoc's
+ * key is stored already.
+ */
+export async function storeAccepted(accepted: AcceptedIdoc): Promise<StoredAccepted> {
+  return writer.submit(accepted);
 }

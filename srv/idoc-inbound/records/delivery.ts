@@ -15,38 +15,45 @@ function shipmentColumns(shipment: DeliveryRecord, idocId: string): Record<strin
   };
 }
 
-async function replaceShipmentDetails(shipment: DeliveryRecord): Promise<void> {
-  const shipment_ID = shipment.shipmentId;
-  // A newer IDoc of a delivery describes it whole: its items, partners, units and dates replace the old.
-  await DELETE.from(HandlingUnitContents).where({ handlingUnit_shipment_ID: shipment_ID });
-  for (const entity of [ShipmentItems, ShipmentPartners, HandlingUnits, ShipmentDeadlines]) {
-    await DELETE.from(entity).where({ shipment_ID });
+/**
+ * Deliveries of one batch, in arrival order. A newer IDoc of a delivery describes it whole: its
+ * items, partners, units and dates replace the old, so within a batch the last IDoc of a delivery
+ * wins, and details are deleted only for deliveries already stored (a new one has none).
+ */
+export async function storeDeliveries(deliveries: ReadonlyArray<{ shipment: DeliveryRecord; idocId: string }>): Promise<void> {
+  if (deliveries.length === 0) return;
+  const latest = [...new Map(deliveries.map((delivery) => [delivery.shipment.shipmentId, delivery])).values()];
+  const ids = latest.map((delivery) => delivery.shipment.shipmentId);
+  const known = (await SELECT.from(Shipments).columns('ID').where({ ID: { in: ids } })).map((row) => row.ID as string);
+  if (known.length > 0) {
+    await DELETE.from(HandlingUnitContents).where({ handlingUnit_shipment_ID: { in: known } });
+    for (const entity of [ShipmentItems, ShipmentPartners, HandlingUnits, ShipmentDeadlines]) {
+      await DELETE.from(entity).where({ shipment_ID: { in: known } });
+    }
   }
-  if (shipment.items.length > 0) {
-    await INSERT.into(ShipmentItems).entries(shipment.items.map((item) => ({ ...item, shipment_ID })));
-  }
-  if (shipment.partners.length > 0) {
-    await INSERT.into(ShipmentPartners).entries(shipment.partners.map(({ extensions, ...partner }) => ({
-      ...partner, shipment_ID, extensions: extensions ? JSON.stringify(extensions) : null,
-    })));
-  }
+  await UPSERT.into(Shipments).entries(latest.map(({ shipment, idocId }) => shipmentColumns(shipment, idocId)));
+  const items = latest.flatMap(({ shipment }) => shipment.items.map((item) => ({ ...item, shipment_ID: shipment.shipmentId })));
+  if (items.length > 0) await INSERT.into(ShipmentItems).entries(items);
+  const partners = latest.flatMap(({ shipment }) => shipment.partners.map(({ extensions, ...partner }) => ({
+    ...partner, shipment_ID: shipment.shipmentId, extensions: extensions ? JSON.stringify(extensions) : null,
+  })));
+  if (partners.length > 0) await INSERT.into(ShipmentPartners).entries(partners);
   // SAP may list a handling unit twice (once per content level); the first occurrence wins.
-  const units = [...new Map(shipment.handlingUnits.map((unit) => [unit.externalId, unit])).values()];
+  const units = latest.flatMap(({ shipment }) =>
+    [...new Map(shipment.handlingUnits.map((unit) => [unit.externalId, unit])).values()].map((unit) => ({ unit, shipment_ID: shipment.shipmentId })));
   if (units.length > 0) {
-    await INSERT.into(HandlingUnits).entries(units.map(({ contents, ...unit }) => ({ ...unit, shipment_ID })));
-    const contents = units.flatMap((unit) => unit.contents.map((content) => ({
+    await INSERT.into(HandlingUnits).entries(units.map(({ unit: { contents, ...unit }, shipment_ID }) => ({ ...unit, shipment_ID })));
+    const contents = units.flatMap(({ unit, shipment_ID }) => unit.contents.map((content) => ({
       ...content, handlingUnit_shipment_ID: shipment_ID, handlingUnit_externalId: unit.externalId,
     })));
     if (contents.length > 0) await INSERT.into(HandlingUnitContents).entries(contents);
   }
-  const deadlines = [...new Map(shipment.deadlines.map((deadline) => [deadline.qualifier, deadline])).values()];
-  if (deadlines.length > 0) {
-    await INSERT.into(ShipmentDeadlines).entries(deadlines.map((deadline) => ({ ...deadline, shipment_ID })));
-  }
+  const deadlines = latest.flatMap(({ shipment }) =>
+    [...new Map(shipment.deadlines.map((deadline) => [deadline.qualifier, deadline])).values()].map((deadline) => ({ ...deadline, shipment_ID: shipment.shipmentId })));
+  if (deadlines.length > 0) await INSERT.into(ShipmentDeadlines).entries(deadlines);
 }
 
 /** Runs in the caller's transaction. */
 export async function storeDelivery(shipment: DeliveryRecord, idocId: string): Promise<void> {
-  await UPSERT.into(Shipments).entries(shipmentColumns(shipment, idocId));
-  await replaceShipmentDetails(shipment);
+  await storeDeliveries([{ shipment, idocId }]);
 }

@@ -1,5 +1,5 @@
 import type { IdocKind, MappedIdoc } from '../../../mappings';
-import { storeDelivery } from './delivery';
+import { storeDeliveries, storeDelivery } from './delivery';
 import { storeTransport } from './transport';
 import { storeCustoms } from './customs';
 
@@ -19,4 +19,19 @@ const STORES: RecordStores = {
 export async function storeRecordsOf(mapped: MappedIdoc, idocId: string): Promise<void> {
   const store = STORES[mapped.kind] as (mapped: MappedIdoc, idocId: string) => Promise<void>;
   await store(mapped, idocId);
+}
+
+/**
+ * Stores the records of a whole batch in the caller's transaction: deliveries together (they are
+ * the bulk of what SAP sends), every other kind one IDoc after the other, in arrival order.
+ */
+export async function storeRecordsOfBatch(batch: ReadonlyArray<{ mapped: MappedIdoc; idocId: string }>): Promise<void> {
+  const deliveries: Array<{ shipment: Extract<MappedIdoc, { kind: 'delivery' }>['shipment']; idocId: string }> = [];
+  for (const { mapped, idocId } of batch) {
+    if (mapped.kind === 'delivery') deliveries.push({ shipment: mapped.shipment, idocId });
+  }
+  await storeDeliveries(deliveries);
+  for (const entry of batch) {
+    if (entry.mapped.kind !== 'delivery') await storeRecordsOf(entry.mapped, entry.idocId);
+  }
 }
