@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { connectLedger, devnetConfig, LedgerError, loadFabricConfig, ShipmentLedger, type FabricConfig } from '../connectors/fabric';
+import { reconcileCommand } from './commands/reconcile';
 import { verifyCommand } from './commands/verify';
 
 /**
@@ -22,6 +23,12 @@ Commands:
                <idoc-id> asks a running Lading about the payload its database holds now
                [--url <base>, default LADING_URL or http://localhost:4004; --user/--password or LADING_USER/
                LADING_PASSWORD (operator role), or LADING_TOKEN]. Exit 1 unless every IDoc is unchanged.
+  reconcile [--full]
+               Start a reconciliation run (ERP and Lading against the ledger; default incremental: only what
+               changed since the last run) on a running Lading and follow its progress; discrepancies are
+               served at /odata/v4/reconciliation. Same --url/--user/--password/LADING_TOKEN as verify
+               (operator role); [--interval <ms> between progress polls, default 500]. Progress on stderr:
+               a bar on a terminal, else a line per 10%. Exit 1 when the run failed or Lading refused.
 
 Identity (the organisation that acts):
   FABRIC_PEER_ENDPOINT, FABRIC_MSP_ID, FABRIC_CERT_PATH, FABRIC_KEY_PATH (see connectors/fabric/README.md)
@@ -48,7 +55,7 @@ function parse(args: string[]): { words: string[]; options: Options } {
       continue;
     }
     const name = arg.slice(2);
-    if (name === 'json' || name === 'help') {
+    if (name === 'json' || name === 'help' || name === 'full') {
       flags.add(name);
       continue;
     }
@@ -90,6 +97,9 @@ async function run(args: string[]): Promise<unknown> {
   }
   if (group === 'verify') {
     return verifyCommand(words.slice(1), { values: options.values, json: options.flags.has('json'), identity: () => identity(options), usageError: (message) => new UsageError(message) });
+  }
+  if (group === 'reconcile') {
+    return reconcileCommand(words.slice(1), { values: options.values, full: options.flags.has('full'), json: options.flags.has('json'), usageError: (message) => new UsageError(message) });
   }
   if (group !== 'pod' || (command !== 'sign' && command !== 'verify')) throw new UsageError(`unknown command "${words.join(' ')}"`);
   const config = identity(options);

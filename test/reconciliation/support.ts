@@ -1,4 +1,5 @@
 import cds from '@sap/cds';
+import type { DeliverySeed } from '../../sap-simulator/deliveries';
 import { PROJECT_ROOT, fixture, type HttpAnswer } from '../support/lading';
 
 /**
@@ -39,7 +40,7 @@ export function deliveryIdoc(deliveryNumber: string, docnum: string): string {
 }
 
 /** SAP's delivery as the fixture describes it (the header fields Lading receives). */
-export function matchingDelivery(deliveryNumber: string, overrides: Record<string, string> = {}): Record<string, string> {
+export function matchingDelivery(deliveryNumber: string, overrides: Partial<DeliverySeed> = {}): DeliverySeed {
   return {
     DeliveryDocument: deliveryNumber, DeliveryDocumentType: 'LF', ShippingPoint: '1010', SalesOrganization: '1010',
     HeaderGrossWeight: '1250.000', HeaderNetWeight: '1100.000', HeaderWeightUnit: 'KGM', OverallProofOfDeliveryStatus: '', ...overrides,
