@@ -120,7 +120,7 @@ describe('POST a SHPMNT05', () => {
     expect(await rows('lading.ShipmentEvents', { shipment_ID: 'S4HCLNT100/0080004242' })).toHaveLength(6);
   });
 
-  it('lets finance read transports; the ERP user reads them as ingest', async () => {
+  it('lets finance read transports and refuses anonymous callers', async () => {
     expect((await transport('0000004711', 'finance'))?.ID).toBe('S4HCLNT100/0000004711');
     const anonymous = await lading.request({ method: 'GET', url: '/odata/v4/shipment/Transports' });
     expect(anonymous.status).toBe(401);
