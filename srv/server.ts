@@ -7,6 +7,7 @@ import { startLedgerSide } from './pipeline/runtime';
 import { runningLedgerSide, setRunningLedgerSide } from './running';
 import { ensureSchema } from './schema';
 import { stopOnSetupError } from './startup-errors';
+import { ui5Resources } from './ui-resources';
 
 /**
  * Lading's wiring: IDoc received (idoc-inbound) → mapped (mappings/) → stored with an outbox row
@@ -25,6 +26,8 @@ cds.on('bootstrap', (app) => {
   app.use(healthRoutes());
   app.use(observabilityRoutes());
   app.use(idocXmlRoute(config.inbound));
+  // The web UI (app/lading, served by CAP from app/) loads OpenUI5 from here, offline.
+  app.use(ui5Resources());
 });
 
 cds.on('served', async () => {
