@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contentHashOf, mapIdoc, readControlRecord, readIdocXml, sha256Hex } from '../../mappings';
+import { acceptedKeyOf, storeAccepted } from '../../srv/idoc-inbound/store';
 import { delvry, itemsFor, prng } from '../lib/idocs';
 
 /**
@@ -17,10 +18,8 @@ async function main(): Promise<void> {
   cds.env.requires.db = { kind: 'sqlite', credentials: { url: join(dir, 'lading.sqlite') } } as never;
   await cds.connect.to('db');
   const model = await cds.load('*');
-  await cds.deploy(model).to('db');
+  await (cds as unknown as { deploy(model: unknown): { to(db: string): Promise<void> } }).deploy(model).to('db');
   cds.model = cds.compile.for.nodejs(model);
-  const { storeAccepted } = await import('../../srv/idoc-inbound/store');
-  const { acceptedKeyOf } = await import('../../srv/idoc-inbound/store');
   const random = prng(42);
   const accepted = Array.from({ length: count }, (_, n) => {
     const [idoc] = readIdocXml(delvry(3_000_000 + n, itemsFor(random))).idocs;
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
   const used = process.cpuUsage(cpu);
   console.log(JSON.stringify({ count, ms: Math.round(ms), perSecond: Math.round(count / (ms / 1000)), cpuMsPerIdoc: (used.user + used.system) / 1000 / count }));
   for (const [kind, entry] of [...spent].sort((a, b) => b[1].ms - a[1].ms)) console.log(kind.padEnd(60), entry.n, Math.round(entry.ms), 'ms');
-  await cds.disconnect?.();
+  await (cds.db as unknown as { disconnect(): Promise<void> }).disconnect();
 }
 
 void main().catch((error: unknown) => { console.error(error); process.exit(1); });
