@@ -113,15 +113,18 @@ describe('POST a SHPMNT05', () => {
   });
 
   it('answers a resend as a duplicate and creates nothing new', async () => {
-    const again = await post('xml', fixture(FORMATS.xml.file));
+    const xml = document('xml', '13');
+    expect((await post('xml', xml)).data.idocs).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
+    const again = await post('xml', xml);
     expect(again.status).toBe(200);
     expect(again.data.idocs).toEqual([expect.objectContaining({ outcome: 'duplicate' })]);
-    expect(await rows('lading.InboundIdocs', { docnum: '0000000003004711' })).toHaveLength(1);
-    expect(await rows('lading.ShipmentEvents', { shipment_ID: 'S4HCLNT100/0080004242' })).toHaveLength(6);
+    expect(await rows('lading.InboundIdocs', { docnum: '0000000003004713' })).toHaveLength(1);
+    expect(await rows('lading.ShipmentEvents', { shipment_ID: 'S4HCLNT100/0080013242' })).toHaveLength(6);
   });
 
   it('lets finance read transports and refuses anonymous callers', async () => {
-    expect((await transport('0000004711', 'finance'))?.ID).toBe('S4HCLNT100/0000004711');
+    expect((await post('xml', document('xml', '12'))).status).toBe(200);
+    expect((await transport('0000004712', 'finance'))?.ID).toBe('S4HCLNT100/0000004712');
     const anonymous = await lading.request({ method: 'GET', url: '/odata/v4/shipment/Transports' });
     expect(anonymous.status).toBe(401);
   });

@@ -28,13 +28,19 @@ afterAll(async () => {
   restoreEnv();
 });
 
-const DOCNUM = '0000000003009711';
-const SHIPMENTS = ['S4HCLNT100/0080097242', 'S4HCLNT100/0080097243'];
+/** The sea fixture under its own DOCNUM, TKNUM and delivery numbers (`n` two digits). */
+function shipmentIdoc(n: string): { xml: string; docnum: string; shipments: string[] } {
+  const xml = fixture('shpmnt/shpmnt05-sea-2-deliveries.xml')
+    .replace(/0000000003004711/g, `00000000030097${n}`).replace(/0000004711/g, `00000097${n}`)
+    .replace(/0080004242/g, `00800${n}242`).replace(/0080004243/g, `00800${n}243`);
+  return { xml, docnum: `00000000030097${n}`, shipments: [`S4HCLNT100/00800${n}242`, `S4HCLNT100/00800${n}243`] };
+}
 
-function shipmentIdoc(): string {
-  return fixture('shpmnt/shpmnt05-sea-2-deliveries.xml')
-    .replace(/0000000003004711/g, DOCNUM).replace(/0000004711/g, '0000009711')
-    .replace(/0080004242/g, '0080097242').replace(/0080004243/g, '0080097243');
+async function waitForPosted(docnum: string): Promise<{ status: string; statusText: string }> {
+  return waitFor(`IDoc ${docnum} to be posted (53)`, async () => {
+    const rows = await lading.odata<{ value: { status: string; statusText: string }[] }>(`InboundIdocs?$filter=docnum eq '${docnum}'`);
+    return rows.data.value[0]?.status === '53' ? rows.data.value[0] : undefined;
+  }, 60_000);
 }
 
 interface EventRow { eventId: string; eventTypeCode: string; eventClassifierCode: string; ledgerTxId: string | null }
@@ -46,37 +52,38 @@ async function eventsOf(shipmentId: string): Promise<EventRow[]> {
 
 describe('SHPMNT05 → ledger', () => {
   it('records the transport events of every contained delivery once and posts the IDoc', async () => {
-    const answer = await lading.postIdoc(shipmentIdoc());
+    const { xml, docnum, shipments } = shipmentIdoc('71');
+    const answer = await lading.postIdoc(xml);
     expect(answer.status).toBe(200);
     expect(answer.data.idocs?.[0]).toMatchObject({ status: '64', outcome: 'accepted' });
-    const posted = await waitFor('the SHPMNT IDoc to be posted (53)', async () => {
-      const rows = await lading.odata<{ value: { status: string; statusText: string }[] }>(`InboundIdocs?$filter=docnum eq '${DOCNUM}'`);
-      return rows.data.value[0]?.status === '53' ? rows.data.value[0] : undefined;
-    }, 60_000);
+    const posted = await waitForPosted(docnum);
     expect(posted.statusText).toMatch(/^Posted on the ledger: block \d+, transaction [0-9a-f]{64}$/);
 
-    for (const shipmentId of SHIPMENTS) {
+    for (const shipmentId of shipments) {
       const local = await eventsOf(shipmentId);
       expect(local.map((event) => `${event.eventClassifierCode} ${event.eventTypeCode}`).sort()).toEqual(['ACT LOAD', 'PLN ARRI', 'PLN ARRI', 'PLN DEPA', 'PLN DEPA', 'PLN LOAD']);
       expect(local.every((event) => event.ledgerTxId !== null)).toBe(true);
       const head = await shipper.ledger.getShipment(shipmentId);
       expect([...head.events].sort()).toEqual(local.map((event) => event.eventId).sort());
     }
-    const load = (await eventsOf(SHIPMENTS[1] as string)).find((event) => event.eventClassifierCode === 'ACT');
+    const load = (await eventsOf(shipments[1] as string)).find((event) => event.eventClassifierCode === 'ACT');
     const recorded = await shipper.ledger.getEvent(load?.eventId as string);
     expect(recorded.recordedBy).toBe('ShipperMSP');
     expect(recorded.event).toMatchObject({
       eventType: 'EQUIPMENT', eventTypeCode: 'LOAD', equipmentReference: 'TCNU7654321', emptyIndicatorCode: 'LADEN',
-      source: { idocType: 'SHPMNT05', docnum: DOCNUM },
+      source: { idocType: 'SHPMNT05', docnum },
     });
   }, 90_000);
 
   it('records nothing twice when SAP resends the shipment', async () => {
+    const { xml, docnum, shipments } = shipmentIdoc('72');
+    expect((await lading.postIdoc(xml)).status).toBe(200);
+    await waitForPosted(docnum);
     const before = await devnet.transactionCounts();
-    const again = await lading.postIdoc(shipmentIdoc());
+    const again = await lading.postIdoc(xml);
     expect(again.data.idocs?.[0]?.outcome).toBe('duplicate');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await devnet.transactionCounts()).toEqual(before);
-    expect((await shipper.ledger.getShipment(SHIPMENTS[0] as string)).events).toHaveLength(6);
-  });
+    expect((await shipper.ledger.getShipment(shipments[0] as string)).events).toHaveLength(6);
+  }, 90_000);
 });
