@@ -7,6 +7,7 @@ import { run as ingestHttp } from './ingest-http';
 import { run as devnetChaincode } from './devnet-chaincode';
 import { run as endToEnd } from './end-to-end';
 import { run as listenerSap } from './listener-sap';
+import { run as reconcile } from './reconcile';
 import { finish, gitCommit, machine, table, type BenchResult } from './lib/result';
 
 /**
@@ -20,6 +21,7 @@ const MODULES: Record<string, Benchmark> = {
   'devnet-chaincode': devnetChaincode,
   'end-to-end': endToEnd,
   'listener-sap': listenerSap,
+  reconcile,
 };
 
 function selected(argv: readonly string[]): string[] {

@@ -1,0 +1,239 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import cds from '@sap/cds';
+import { connectLedger, devnetConfig, ShipmentLedger } from '../connectors/fabric';
+import { createRun, executeRun, messageOf } from '../srv/reconciliation';
+import { connectAs, Devnet, newEvent } from '../test/ledger/support';
+import type { BenchContext } from './lib/context';
+import { PROJECT_ROOT } from './lib/idocs';
+import type { Measurement } from './lib/result';
+
+/**
+ * 6. reconciliation (`reconcile`): seconds and peak RSS of a full run over N shipments and of an
+ * incremental run after 1% of them changed. Seeding writes in bulk — the Lading database (SQLite
+ * file) row by row through better-sqlite3, the ledger straight into devnet's world state while
+ * devnet is stopped (heads and event records as the chaincode writes them) — but what is measured
+ * is the real thing: srv/reconciliation's executeRun in a child process of its own (so that its
+ * peak RSS is its own), reading the database through CAP and the ledger through the Fabric
+ * Gateway and the chaincode's paginated range query on devnet. SAP's delivery API is not part of
+ * it (see README). Baseline: the same child reading the ledger alone page by page
+ * (listShipments), the floor any reconciliation through the gateway pays.
+ */
+
+const BASE = 'BENCHSYS';
+const MSP = 'ShipperMSP';
+const EVENT_TIME = '2026-11-25T10:15:00.000Z';
+
+interface ChildResult {
+  ms: number;
+  maxRssMiB: number;
+  shipments: number;
+  message?: string;
+  discrepancies?: number;
+}
+
+const shipmentIdOf = (n: number): string => `${BASE}/${String(n).padStart(10, '0')}`;
+const eventIdOf = (n: number): string => `bench-${String(n).padStart(10, '0')}`;
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+const payloadOf = (n: number): string => `<DELVRY07><E1EDL20><VBELN>${String(n).padStart(10, '0')}</VBELN></E1EDL20></DELVRY07>`;
+
+/** Canonical JSON (sorted keys, no whitespace), as the chaincode stores state. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const compositeKey = (type: string, id: string): string => `\u0000${type}\u0000${id}\u0000`;
+
+/** Heads and event records of N shipments (one booking confirmation each) into devnet's state, in one transaction per 20,000. */
+function seedLedgerState(dir: string, count: number, namespace: string): void {
+  const db = new Database(join(dir, 'ledger', 'state.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const put = db.prepare('INSERT OR REPLACE INTO state (ns, coll, key, key_hash, value, block, txnum) VALUES (?, \'\', ?, ?, ?, 1, 0)');
+  const chunk = db.transaction((from: number, to: number) => {
+    for (let n = from; n < to; n++) {
+      const shipmentId = shipmentIdOf(n);
+      const eventId = eventIdOf(n);
+      const txId = sha256Hex(`tx-${n}`);
+      const event = { eventId, shipmentId, eventType: 'SHIPMENT', eventClassifierCode: 'ACT', eventTypeCode: 'CONF', documentTypeCode: 'BKG', eventDateTime: EVENT_TIME, payloadHash: sha256Hex(payloadOf(n)) };
+      const head = {
+        shipmentId, status: { eventId, eventType: 'SHIPMENT', eventTypeCode: 'CONF', eventDateTime: EVENT_TIME }, lastEventId: eventId, version: 1,
+        events: [eventId], recordedBy: { [eventId]: MSP }, updatedTxId: txId, updatedAt: EVENT_TIME,
+      };
+      const record = { event, recordedBy: MSP, txId, recordedAt: EVENT_TIME, sequence: 1 };
+      for (const [key, value] of [[compositeKey('lading.shipment', shipmentId), head], [compositeKey('lading.event', eventId), record]] as const) {
+        put.run(namespace, key, createHash('sha256').update(key).digest(), Buffer.from(canonical(value)));
+      }
+    }
+  });
+  for (let from = 0; from < count; from += 20_000) chunk(from, Math.min(count, from + 20_000));
+  db.close();
+}
+
+/** Lading's tables for the same N shipments: shipment, IDoc, event (settled), outbox row (confirmed). */
+function seedLadingDb(file: string, count: number): void {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const now = new Date(Date.now() - 3_600_000).toISOString();
+  const shipment = db.prepare(`INSERT INTO lading_Shipments (ID, deliveryNumber, senderPartner, status, ledgerVersion, createdAt, modifiedAt) VALUES (?, ?, '${BASE}', ?, 1, ?, ?)`);
+  const idoc = db.prepare(`INSERT INTO lading_InboundIdocs (ID, acceptedKey, senderPartner, docnum, idocType, messageType, payload, payloadHash, status, shipment_ID, receivedAt) VALUES (?, ?, '${BASE}', ?, 'DELVRY07', 'DESADV', ?, ?, '53', ?, ?)`);
+  const event = db.prepare(`INSERT INTO lading_ShipmentEvents (eventId, shipment_ID, eventType, eventClassifierCode, eventTypeCode, eventDateTime, documentTypeCode, payloadHash, sourceIdoc_ID, recordedBy, ledgerTxId, ledgerBlock, createdAt) VALUES (?, ?, 'SHIPMENT', 'ACT', 'CONF', ?, 'BKG', ?, ?, '${MSP}', ?, 1, ?)`);
+  const outbox = db.prepare(`INSERT INTO lading_Outbox (ID, idoc_ID, shipmentId, topic, state, redriveCount, createdAt, confirmedAt, ledgerTxId, ledgerBlock) VALUES (?, ?, ?, 'ledger', 'confirmed', 0, ?, ?, ?, 1)`);
+  const chunk = db.transaction((from: number, to: number) => {
+    for (let n = from; n < to; n++) {
+      const id = shipmentIdOf(n);
+      const idocId = `idoc-${n}`;
+      const payload = payloadOf(n);
+      const hash = sha256Hex(payload);
+      const tx = sha256Hex(`tx-${n}`);
+      // Every 1,000th status differs from the ledger's: the run has findings to record.
+      shipment.run(id, String(n).padStart(10, '0'), n % 1000 === 7 ? 'ARRIVED' : 'TRANSPORT_PLANNED', now, now);
+      idoc.run(idocId, `${BASE}/${n}`, String(n).padStart(16, '0'), payload, hash, id, now);
+      event.run(eventIdOf(n), id, EVENT_TIME, hash, idocId, tx, now);
+      outbox.run(`outbox-${n}`, idocId, id, now, now, tx);
+    }
+  });
+  for (let from = 0; from < count; from += 20_000) chunk(from, Math.min(count, from + 20_000));
+  db.close();
+}
+
+/** 1% of the shipments change in Lading (status, modifiedAt now): what an incremental run must pick up. */
+function changeOnePercent(file: string, count: number): number {
+  const db = new Database(file);
+  const now = new Date().toISOString();
+  const update = db.prepare('UPDATE lading_Shipments SET status = \'DEPARTED\', modifiedAt = ? WHERE ID = ?');
+  let changed = 0;
+  db.transaction(() => {
+    for (let n = 3; n < count; n += 100) {
+      update.run(now, shipmentIdOf(n));
+      changed++;
+    }
+  })();
+  db.close();
+  return changed;
+}
+
+async function deployModel(file: string): Promise<void> {
+  const csn = await cds.load('*', { root: PROJECT_ROOT } as never);
+  const db = await cds.connect.to('bench-db', { kind: 'sqlite', credentials: { url: file } } as never);
+  await (cds as unknown as { deploy(model: unknown): { to(db: unknown): Promise<unknown> } }).deploy(csn).to(db);
+  await (db as unknown as { disconnect(): Promise<void> }).disconnect();
+}
+
+interface ChildTask {
+  task: 'full' | 'incremental' | 'ledger-only';
+  dbFile: string;
+  address: string;
+  devnetDir: string;
+}
+
+/** Runs one measured task in a fresh Node process and reads its one JSON line. */
+function inChild(task: ChildTask): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench', 'reconcile.ts'), '--child', JSON.stringify(task)], {
+      cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CDS_CONFIG: JSON.stringify({ requires: { db: { kind: 'sqlite', credentials: { url: task.dbFile } } }, log: { levels: { cds: 'warn', reconciliation: 'warn', lading: 'warn' } } }) },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) reject(new Error(`reconcile child (${task.task}) exited ${code}: ${stderr}`));
+      else resolve(JSON.parse(line) as ChildResult);
+    });
+  });
+}
+
+/** The measured part, in the child: CAP on the SQLite file, the ledger through the gateway, executeRun. */
+async function childMain(task: ChildTask): Promise<void> {
+  const csn = await cds.load('*');
+  cds.model = cds.compile.for.nodejs(csn);
+  await cds.connect.to('db');
+  const connection = await connectLedger(devnetConfig(task.address, task.devnetDir, MSP));
+  const ledger = new ShipmentLedger(connection);
+  const started = process.hrtime.bigint();
+  let result: Omit<ChildResult, 'ms' | 'maxRssMiB'>;
+  if (task.task === 'ledger-only') {
+    let shipments = 0;
+    for await (const head of ledger.allShipments(500)) if (head.shipmentId) shipments++;
+    result = { shipments };
+  } else {
+    // An incremental run starts from the previous finished run (the full one) as its checkpoint.
+    const runId = await createRun(task.task, 'bench');
+    const summary = await executeRun(runId, { ledger: { ledger, verifyPayloadHashes: false }, batchSize: 500 });
+    result = { shipments: summary.done, discrepancies: summary.discrepancies, message: messageOf(summary) };
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  connection.close();
+  process.stdout.write(`${JSON.stringify({ ...result, ms, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+}
+
+async function measureSize(context: BenchContext, count: number): Promise<Measurement[]> {
+  const work = await mkdtemp(join(tmpdir(), 'lading-bench-reconcile-'));
+  let devnet = await Devnet.start();
+  try {
+    // One real transaction, so that the chaincode's namespace exists as devnet names it.
+    const shipper = await connectAs(devnet, MSP);
+    await shipper.ledger.recordEvents([newEvent(`AAAWARMUP/${count}`)]);
+    shipper.close();
+    await devnet.stop();
+    const state = new Database(join(devnet.dir, 'ledger', 'state.sqlite'), { readonly: true });
+    const namespace = (state.prepare('SELECT ns FROM state WHERE coll = \'\' AND key LIKE ? LIMIT 1').get('\u0000lading.shipment%') as { ns: string }).ns;
+    state.close();
+    let started = Date.now();
+    seedLedgerState(devnet.dir, count, namespace);
+    const dbFile = join(work, 'lading.sqlite');
+    await deployModel(dbFile);
+    seedLadingDb(dbFile, count);
+    context.log(`reconcile ${count}: seeded ledger state and database in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    devnet = await devnet.restart();
+    const task = { dbFile, address: devnet.address, devnetDir: devnet.dir };
+
+    const ledgerOnly = await inChild({ ...task, task: 'ledger-only' });
+    context.log(`reconcile ${count}: ledger read alone ${(ledgerOnly.ms / 1000).toFixed(1)} s (${ledgerOnly.shipments} heads), ${ledgerOnly.maxRssMiB.toFixed(0)} MiB`);
+    const full = await inChild({ ...task, task: 'full' });
+    context.log(`reconcile ${count}: full run ${(full.ms / 1000).toFixed(1)} s, peak RSS ${full.maxRssMiB.toFixed(0)} MiB — ${full.message}`);
+    started = Date.now();
+    const changed = changeOnePercent(dbFile, count);
+    const incremental = await inChild({ ...task, task: 'incremental' });
+    context.log(`reconcile ${count}: incremental (${changed} changed) ${(incremental.ms / 1000).toFixed(1)} s, peak RSS ${incremental.maxRssMiB.toFixed(0)} MiB — ${incremental.message}`);
+
+    const baseline = { name: `listShipments page by page alone (${ledgerOnly.shipments} heads), s`, value: ledgerOnly.ms / 1000, unit: 's' };
+    const label = count.toLocaleString('en-US');
+    const fullTarget = count >= 1_000_000 ? { value: 60, atMost: true } : undefined;
+    return [
+      { name: `reconcile full ${label} shipments`, value: full.ms / 1000, unit: 's', baseline, ...(fullTarget ? { target: fullTarget } : {}), notes: `${full.message}; hashes of ledger events not read (LADING_RECONCILE_VERIFY_HASHES=off), SAP not compared` },
+      { name: `reconcile full ${label} peak RSS`, value: full.maxRssMiB, unit: 'MiB', baseline: { name: 'ledger read alone, peak RSS', value: ledgerOnly.maxRssMiB, unit: 'MiB' }, target: { value: 300, atMost: true } },
+      { name: `reconcile incremental ${label} (1% changed)`, value: incremental.ms / 1000, unit: 's', baseline, target: { value: 2, atMost: true }, notes: `${changed} shipments changed; ${incremental.message}; peak RSS ${incremental.maxRssMiB.toFixed(0)} MiB` },
+    ];
+  } finally {
+    await devnet.dispose();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export async function run(context: BenchContext): Promise<Measurement[]> {
+  const sizes = context.quick ? [2_000] : (process.env.BENCH_RECONCILE_SIZES ?? '100000').split(',').map(Number);
+  const measurements: Measurement[] = [];
+  for (const size of sizes) measurements.push(...(await measureSize(context, size)));
+  return measurements;
+}
+
+if (process.argv[2] === '--child') {
+  childMain(JSON.parse(process.argv[3] ?? '{}') as ChildTask).then(() => process.exit(0), (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
