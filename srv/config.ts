@@ -3,6 +3,8 @@
  * process with one line naming the variable. Every variable is documented in .env.sample.
  */
 
+import { payloadHashAlgorithm, PayloadHashConfigError, type PayloadHashAlgorithm } from './observability/payload-hash';
+
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
     super(`Configuration error: ${variable} ${problem}`);
@@ -15,6 +17,8 @@ export interface InboundConfig {
   maxPayloadBytes: number;
   /** SAP time zone code of sending systems, for control-record times (IDOC_SENDER_TIME_ZONE, default UTC). */
   senderTimeZone: string;
+  /** Hash of each IDoc payload that its ledger events carry (LADING_HASH_ALGORITHM: sha256, default, or sm3). */
+  payloadHashAlgorithm: PayloadHashAlgorithm;
 }
 
 export interface PipelineConfig {
@@ -96,11 +100,21 @@ function redisUrl(env: Environment, name: string): string | undefined {
   return raw;
 }
 
+function hashAlgorithm(env: Environment): PayloadHashAlgorithm {
+  try {
+    return payloadHashAlgorithm(env);
+  } catch (error) {
+    if (error instanceof PayloadHashConfigError) throw new ConfigError('LADING_HASH_ALGORITHM', error.message.replace(/^Configuration error: LADING_HASH_ALGORITHM /, ''));
+    throw error;
+  }
+}
+
 export function readConfig(env: Environment = process.env): LadingConfig {
   return {
     inbound: {
       maxPayloadBytes: positiveInteger(env, 'IDOC_MAX_BYTES', 20 * 1024 * 1024),
       senderTimeZone: timeZoneCode(env, 'IDOC_SENDER_TIME_ZONE', 'UTC'),
+      payloadHashAlgorithm: hashAlgorithm(env),
     },
     pipeline: {
       enabled: onOff(env, 'LADING_PIPELINE', true),

@@ -1,5 +1,6 @@
 import type { ControlRecord, IdocErrorDetails, MappedIdoc, XmlIdoc, XmlIdocPacket } from '../../mappings';
-import { contentHashOf, IdocError, mapIdoc, readControlRecord, readIdocXml, sha256Hex } from '../../mappings';
+import { contentHashOf, IdocError, mapIdoc, readControlRecord, readIdocXml } from '../../mappings';
+import { hashPayload } from '../observability/payload-hash';
 import type { InboundConfig } from '../config';
 import type { ReceivedIdoc } from './store';
 import { acceptedKeyOf, AlreadyAcceptedError, findAccepted, storeAccepted, storeRejected } from './store';
@@ -61,7 +62,7 @@ async function reject(received: ReceivedIdoc, reason: IdocError, outcome: 'rejec
 }
 
 async function receiveOne(idoc: XmlIdoc, config: InboundConfig, transport: ReceivedIdoc['transport']): Promise<IdocResult> {
-  const payloadHash = sha256Hex(idoc.raw);
+  const payloadHash = hashPayload(idoc.raw, config.payloadHashAlgorithm);
   const contentHash = contentHashOf(idoc.control, idoc.segments);
   const { control, error } = tryControl(idoc);
   if (!control) {
@@ -130,12 +131,12 @@ export async function receiveDocument(document: string, transport: Transport, re
     packet = read(document);
   } catch (error) {
     const reason = errorOf(error);
-    const stored = await storeRejected({ payload: document, payloadHash: sha256Hex(document), transport }, reason.toJSON());
+    const stored = await storeRejected({ payload: document, payloadHash: hashPayload(document, config.payloadHashAlgorithm), transport }, reason.toJSON());
     throw new UnreadableDocumentError(reason, stored.id);
   }
   if (packet.idocs.length === 0) {
     const reason = new IdocError({ code: 'MISSING_SEGMENT', message: `The document <${packet.root}> holds no IDOC element`, segment: 'IDOC' });
-    const stored = await storeRejected({ payload: document, payloadHash: sha256Hex(document), transport }, reason.toJSON());
+    const stored = await storeRejected({ payload: document, payloadHash: hashPayload(document, config.payloadHashAlgorithm), transport }, reason.toJSON());
     throw new UnreadableDocumentError(reason, stored.id);
   }
   return receivePacket(packet, transport, config);

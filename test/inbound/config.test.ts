@@ -3,7 +3,7 @@ import { ConfigError, readConfig } from '../../srv/config';
 describe('readConfig', () => {
   it('has defaults for every setting', () => {
     expect(readConfig({})).toEqual({
-      inbound: { maxPayloadBytes: 20 * 1024 * 1024, senderTimeZone: 'UTC' },
+      inbound: { maxPayloadBytes: 20 * 1024 * 1024, senderTimeZone: 'UTC', payloadHashAlgorithm: 'sha256' },
       pipeline: { enabled: true, redisUrl: undefined, queuePrefix: 'lading', partitions: 8, maxBatch: 100, lingerMs: 20, lockDurationMs: 30_000, redriveAfterMs: 15_000 },
       sap: { enabled: true, destinationConfigured: false, simulatorPort: 4005 },
       ledger: { fabricConfigured: false, devnetMspId: 'ShipperMSP' },
@@ -19,9 +19,14 @@ describe('readConfig', () => {
     ['LEDGER_PARTITIONS', '0'],
     ['LEDGER_BATCH_MAX', '1.5'],
     ['SAPSIM_PORT', 'x'],
+    ['LADING_HASH_ALGORITHM', 'md5'],
   ])('stops on %s=%s with one line naming it', (name, value) => {
     expect(() => readConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value })).toThrow(new RegExp(`^Configuration error: ${name} `));
+  });
+
+  it('hashes payloads with SM3 when asked', () => {
+    expect(readConfig({ LADING_HASH_ALGORITHM: 'SM3' }).inbound.payloadHashAlgorithm).toBe('sm3');
   });
 
   it('reads a configured ledger and SAP', () => {
