@@ -217,7 +217,7 @@ function deliveryEvents(delivery: DeliveryRecord, context: DeliveryMappingContex
       description: meaning.description,
     };
     if (deadline.plannedStart) add({ ...common, eventClassifierCode: 'PLN', eventDateTime: deadline.plannedStart }, deadline.qualifier);
-    if (deadline.actualStart) add({ ...common, eventClassifierCode: 'ACT', eventDateTime: deadline.actualStart }, deadline.qualifier);
+    if (deadline.actualStart && meaning.actualByShipper !== false) add({ ...common, eventClassifierCode: 'ACT', eventDateTime: deadline.actualStart }, deadline.qualifier);
   }
   return events;
 }

@@ -1,6 +1,6 @@
 import cds from '@sap/cds';
 import { DeadLetters, IdocStatusRecords, InboundIdocs, Outbox, ShipmentEvents } from '#cds-models/lading';
-import { refreshShipmentStatus } from '../shipment-status';
+import { refreshShipmentStatuses } from '../shipment-status';
 
 /**
  * What the database learns from the ledger: events committed (block, transaction), IDocs posted
@@ -35,8 +35,9 @@ export async function settleCommitted(batch: CommittedBatch): Promise<void> {
     await UPDATE.entity(Outbox)
       .set({ state: 'confirmed', confirmedAt: new Date().toISOString(), ledgerTxId: batch.transactionId, ledgerBlock: block })
       .where({ idoc_ID: { in: batch.idocIds }, state: { '!=': 'confirmed' } });
-    const shipmentIds = [...new Set(open.map((idoc) => idoc.shipment_ID as string).filter(Boolean))];
-    for (const shipmentId of shipmentIds) await refreshShipmentStatus(shipmentId);
+    // Every shipment the batch's events belong to: a transport IDoc speaks for several deliveries.
+    const touched = await SELECT.from(ShipmentEvents).columns('shipment_ID').where({ sourceIdoc_ID: { in: batch.idocIds } });
+    await refreshShipmentStatuses([...open.map((idoc) => idoc.shipment_ID as string), ...touched.map((event) => event.shipment_ID as string)].filter(Boolean));
   });
 }
 

@@ -65,6 +65,9 @@ describe('SHPMNT05 → ledger', () => {
       expect(local.every((event) => event.ledgerTxId !== null)).toBe(true);
       const head = await shipper.ledger.getShipment(shipmentId);
       expect([...head.events].sort()).toEqual(local.map((event) => event.eventId).sort());
+      // Every delivery of the transport knows how far the ledger has it, not only the first one.
+      const shipment = await lading.odata<{ value: { ledgerVersion: number }[] }>(`Shipments?$filter=ID eq '${encodeURIComponent(shipmentId)}'&$select=ledgerVersion`);
+      expect(shipment.data.value[0]?.ledgerVersion).toBe(local.length);
     }
     const load = (await eventsOf(shipments[1] as string)).find((event) => event.eventClassifierCode === 'ACT');
     const recorded = await shipper.ledger.getEvent(load?.eventId as string);

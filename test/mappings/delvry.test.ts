@@ -130,6 +130,19 @@ describe('an untidy extended DELVRY07 without DOCNUM', () => {
   });
 });
 
+describe('actual dates that are another party\'s fact', () => {
+  it('keeps an actual delivery date (007 ISDD) as a deadline and puts no actual DROP on the ledger: only carrier or consignee record that', () => {
+    const xml = fixture('delvry/delvry07-desadv-3-items.xml').replace(
+      '<QUALF>007</QUALF><NTANF>20261130</NTANF><NTANZ>120000</NTANZ>',
+      '<QUALF>007</QUALF><NTANF>20261130</NTANF><NTANZ>120000</NTANZ><ISDD>20261130</ISDD><ISDZ>143000</ISDZ>',
+    );
+    const mapped = mapFirst(xml);
+    const drops = mapped.events.filter((event) => event.eventTypeCode === 'DROP');
+    expect(drops.map((event) => event.eventClassifierCode)).toEqual(['PLN']);
+    expect(mapped.shipment.deadlines.find((deadline) => deadline.qualifier === '007')?.actualStart).toBe('2026-11-30T14:30:00.000Z');
+  });
+});
+
 describe('DELVRY mapping errors name the segment and field', () => {
   it.each([
     ['bad/missing-e1edl20.xml', 'MISSING_SEGMENT', 'E1EDL20', undefined],
