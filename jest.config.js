@@ -25,6 +25,7 @@ module.exports = {
         '<rootDir>/test/inbound/idoc-xml.test.ts',
         '<rootDir>/test/inbound/idoc-formats.test.ts',
         '<rootDir>/test/pipeline/ledger-pipeline.test.ts',
+        '<rootDir>/test/inbound/shpmnt-idoc.test.ts',
       ],
       setupFiles: [...base.setupFiles, '<rootDir>/test/setup-postgres.js'],
       setupFilesAfterEnv: ['<rootDir>/test/teardown-postgres.js'],
