@@ -44,6 +44,8 @@ sap.ui.define([
     },
     onClose() {
       this.byId('detail').close();
+      // A reprocessed IDoc may have a new accepted version: show it.
+      this.onRefresh();
     },
     /** Runs a bound action of the open IDoc with the dialog busy; answers the action's result or undefined after an error. */
     async invoke(action) {

@@ -1,4 +1,4 @@
-sap.ui.define(['sap/ui/core/mvc/Controller', 'sap/ui/model/Filter', 'sap/ui/model/Sorter'], (Controller, Filter, Sorter) => {
+sap.ui.define(['sap/ui/core/mvc/Controller'], (Controller) => {
   'use strict';
   const fromHash = (value) => value.replace(/~/g, '/');
   /** One shipment with its events in time order, each with its ledger proof and the IDoc it came from. */
@@ -9,15 +9,6 @@ sap.ui.define(['sap/ui/core/mvc/Controller', 'sap/ui/model/Filter', 'sap/ui/mode
     onShow(event) {
       const id = fromHash(event.getParameter('arguments').shipment);
       this.getView().bindElement({ path: `/Shipments('${encodeURIComponent(id)}')`, model: 'shipment' });
-      const table = this.byId('events');
-      table.bindItems({
-        path: 'shipment>/ShipmentEvents',
-        template: this.byId('eventRow'),
-        templateShareable: true,
-        filters: [new Filter('shipment_ID', 'EQ', id)],
-        sorter: [new Sorter('eventDateTime'), new Sorter('createdAt')],
-        parameters: { $count: true, $expand: 'sourceIdoc($select=ID,docnum,idocType,messageType,status)' },
-      });
     },
     onRefresh() {
       this.getView().getElementBinding('shipment')?.refresh();
