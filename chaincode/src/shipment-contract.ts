@@ -10,6 +10,20 @@ import { parseEvents, requireIdArgument } from './validation';
 
 const MAX_PAGE_SIZE = 1000;
 
+/** A JSON array of 1 to MAX_PAGE_SIZE ids, each valid as a single id argument. */
+function parseIdList(json: string, name: string): string[] {
+  let ids: unknown;
+  try {
+    ids = JSON.parse(json);
+  } catch {
+    throw new InvalidInputError(`invalid argument: ${name} must be a JSON array of ids`);
+  }
+  if (!Array.isArray(ids) || ids.length < 1 || ids.length > MAX_PAGE_SIZE) {
+    throw new InvalidInputError(`invalid argument: ${name} must be a JSON array of 1 to ${MAX_PAGE_SIZE} ids`);
+  }
+  return ids.map((id) => requireIdArgument(id as string, name));
+}
+
 /**
  * The shipment contract. Arguments and results are JSON strings so that every client (the
  * Lading connector, the peer CLI, other languages) sees the same wire format. Functions only
@@ -68,6 +82,29 @@ export class ShipmentContract extends Contract {
       throw new InvalidInputError(`invalid argument: pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(pageSize)}`);
     }
     return JSON.stringify(await new LedgerStore(ctx.stub).listHeads(size, bookmark ?? ''));
+  }
+
+  /**
+   * Heads of many shipments in one call (reconciliation of a changed set); `null` where there is
+   * none. Argument: a JSON array of up to 1000 shipment ids.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async getShipments(ctx: Context, shipmentIdsJson: string): Promise<string> {
+    const store = new LedgerStore(ctx.stub);
+    const heads = [];
+    for (const id of parseIdList(shipmentIdsJson, 'shipmentIds')) heads.push((await store.getHead(id)) ?? null);
+    return JSON.stringify(heads);
+  }
+
+  /** Events as recorded, many in one call; `null` where there is none. Argument: a JSON array of up to 1000 event ids. */
+  @Transaction(false)
+  @Returns('string')
+  async getEvents(ctx: Context, eventIdsJson: string): Promise<string> {
+    const store = new LedgerStore(ctx.stub);
+    const records = [];
+    for (const id of parseIdList(eventIdsJson, 'eventIds')) records.push((await store.getEvent(id)) ?? null);
+    return JSON.stringify(records);
   }
 
   @Transaction(false)

@@ -41,6 +41,8 @@ const FN = {
   getShipment: 'getShipment',
   getShipmentHistory: 'getShipmentHistory',
   listShipments: 'listShipments',
+  getShipments: 'getShipments',
+  getEvents: 'getEvents',
   getEvent: 'getEvent',
   getCustomsValues: 'getCustomsValues',
   verifyProofOfDelivery: 'verifyProofOfDelivery',
@@ -140,6 +142,22 @@ export class ShipmentLedger {
     return decodeJson(bytes, isShipmentPage, 'shipment page');
   }
 
+  /** Heads of up to 1000 shipments in one evaluate, in the order asked; undefined where the ledger has none. */
+  async getShipments(shipmentIds: readonly string[]): Promise<(ShipmentHead | undefined)[]> {
+    if (shipmentIds.length === 0) return [];
+    const bytes = await this.#evaluate(FN.getShipments, [encodeJsonText(shipmentIds)], { shipmentIds: [...shipmentIds] });
+    const heads = decodeJson(bytes, (value): value is (ShipmentHead | null)[] => Array.isArray(value) && value.every((head) => head === null || isShipmentHead(head)), 'shipment heads');
+    return heads.map((head) => head ?? undefined);
+  }
+
+  /** Events as recorded, up to 1000 in one evaluate, in the order asked; undefined where the ledger has none. */
+  async getEvents(eventIds: readonly string[]): Promise<(LedgerEventRecord | undefined)[]> {
+    if (eventIds.length === 0) return [];
+    const bytes = await this.#evaluate(FN.getEvents, [encodeJsonText(eventIds)], { eventIds: [...eventIds] });
+    const records = decodeJson(bytes, (value): value is (LedgerEventRecord | null)[] => Array.isArray(value) && value.every((record) => record === null || isLedgerEventRecord(record)), 'event records');
+    return records.map((record) => record ?? undefined);
+  }
+
   /** All shipments, fetched page by page as the caller iterates. */
   async *allShipments(pageSize = 100): AsyncGenerator<ShipmentHead, void, undefined> {
     let bookmark = '';
@@ -194,6 +212,10 @@ export class ShipmentLedger {
       throw toLedgerError(err, { ...context, operation: 'evaluate' });
     }
   }
+}
+
+function encodeJsonText(value: unknown): string {
+  return JSON.stringify(value);
 }
 
 function contextOf(events: readonly LedgerEvent[]): LedgerErrorContext {

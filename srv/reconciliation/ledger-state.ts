@@ -1,20 +1,20 @@
-import { ContractRejectedError, type ShipmentHead, type ShipmentLedger } from '../../connectors/fabric';
+import type { ShipmentHead, ShipmentLedger } from '../../connectors/fabric';
 import { statusAfter } from '../../mappings';
 import type { LedgerShipment } from './state';
 
 /**
  * Ledger state through the gateway: shipment heads by the chaincode's paginated range query
- * (listShipments, in key order), and, to check payload hashes, each event of a head as recorded
- * (getEvent, a few at a time).
+ * (listShipments, in key order) or by id in batches (getShipments), and, to check payload hashes,
+ * the events of those heads as recorded (getEvents, up to 500 per call).
  */
 
 export interface LedgerSource {
   ledger: ShipmentLedger;
   /** Heads per listShipments call, 1..1000. Default 500. */
   pageSize?: number;
-  /** Read every event to compare its payload hash (one evaluate per event). Default true. */
+  /** Read the heads' events to compare their payload hashes (one more evaluate per 500 events). Default true. */
   verifyPayloadHashes?: boolean;
-  /** Concurrent evaluates when reading events and heads. Default 16. */
+  /** Concurrent evaluates when reading events and heads by id. Default 4. */
   concurrency?: number;
 }
 
@@ -32,20 +32,24 @@ export async function mapLimited<T, R>(items: readonly T[], limit: number, work:
   return results;
 }
 
-function isNotFound(error: unknown): boolean {
-  return error instanceof ContractRejectedError && error.reason === 'not-found';
+/** Ids in chunks the chaincode takes in one call (its limit is 1000). */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let at = 0; at < items.length; at += size) out.push(items.slice(at, at + size));
+  return out;
 }
+
+const CHUNK = 500;
 
 async function withPayloadHashes(source: LedgerSource, heads: readonly ShipmentHead[]): Promise<LedgerShipment[]> {
   const hashes = new Map<string, string>();
   if (source.verifyPayloadHashes ?? true) {
-    const eventIds = heads.flatMap((head) => head.events);
-    await mapLimited(eventIds, source.concurrency ?? 16, async (eventId) => {
-      try {
-        hashes.set(eventId, (await source.ledger.getEvent(eventId)).event.payloadHash);
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
+    const batches = chunks(heads.flatMap((head) => head.events), CHUNK);
+    await mapLimited(batches, source.concurrency ?? 4, async (eventIds) => {
+      const records = await source.ledger.getEvents(eventIds);
+      records.forEach((record, at) => {
+        if (record) hashes.set(eventIds[at] as string, record.event.payloadHash);
+      });
     });
   }
   return heads.map((head) => ({
@@ -68,16 +72,10 @@ export async function* ledgerPages(source: LedgerSource): AsyncGenerator<LedgerS
   } while (bookmark !== '');
 }
 
-/** These shipments as on the ledger (those it does not know are left out). */
+/** These shipments as on the ledger (those it does not know are left out), read in batches. */
 export async function ledgerShipmentsOf(source: LedgerSource, shipmentIds: readonly string[]): Promise<Map<string, LedgerShipment>> {
-  const heads = await mapLimited(shipmentIds, source.concurrency ?? 16, async (id) => {
-    try {
-      return await source.ledger.getShipment(id);
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  });
-  const found = await withPayloadHashes(source, heads.filter((head): head is ShipmentHead => head !== undefined));
-  return new Map(found.map((shipment) => [shipment.shipmentId, shipment]));
+  const found = await mapLimited(chunks(shipmentIds, CHUNK), source.concurrency ?? 4, (ids) => source.ledger.getShipments(ids));
+  const heads = found.flat().filter((head): head is ShipmentHead => head !== undefined);
+  const shipments = await withPayloadHashes(source, heads);
+  return new Map(shipments.map((shipment) => [shipment.shipmentId, shipment]));
 }

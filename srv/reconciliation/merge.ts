@@ -19,17 +19,23 @@ class Cursor<T extends { shipmentId: string }> {
   #at = 0;
   #last: string | undefined;
   #done = false;
+  /** The next page, asked for as soon as the current one arrives: the sources read while the run compares. */
+  #ahead: Promise<IteratorResult<T[]>> | undefined;
 
   constructor(private readonly name: string, private readonly pages: AsyncIterator<T[]>) {}
 
   /** The next item's id, or undefined at the end. */
   async peek(): Promise<string | undefined> {
     while (this.#at >= this.#page.length && !this.#done) {
-      const next = await this.pages.next();
+      const next = await (this.#ahead ?? this.pages.next());
+      this.#ahead = undefined;
       if (next.done) this.#done = true;
       else {
         this.#page = next.value;
         this.#at = 0;
+        this.#ahead = this.pages.next();
+        // A failure surfaces when the page is awaited; until then it must not count as unhandled.
+        this.#ahead.catch(() => undefined);
       }
     }
     return this.#done && this.#at >= this.#page.length ? undefined : (this.#page[this.#at] as T).shipmentId;

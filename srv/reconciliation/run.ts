@@ -2,6 +2,7 @@ import cds from '@sap/cds';
 import { Discrepancies, LedgerCheckpoints, OutboundIdocs, Outbox, ReconciliationRuns, ShipmentEvents, Shipments } from '#cds-models/lading';
 import { compareShipment } from './compare';
 import { DiscrepancyRecorder } from './discrepancies';
+import { ensureIndexes } from './indexes';
 import { erpDeliveriesOf, erpPages, type ErpSource } from './erp-state';
 import { ledgerPages, ledgerShipmentsOf, type LedgerSource } from './ledger-state';
 import { mergeStates } from './merge';
@@ -90,8 +91,9 @@ async function distinctIds(query: Promise<unknown[]>, column: string, into: Set<
 async function changedShipments(deps: ReconcileDeps, since: Previous): Promise<string[]> {
   const ids = new Set<string>();
   await distinctIds(SELECT.from(Shipments).columns('ID').where({ modifiedAt: { '>=': since.startedAt } }), 'ID', ids);
-  await distinctIds(SELECT.distinct.from(ShipmentEvents).columns('shipment_ID')
-    .where(`ledgerBlock > ${Math.floor(since.ledgerBlock)} or createdAt >= '${since.startedAt}'`), 'shipment_ID', ids);
+  // Events received or settled, and other parties' events taken in, touch their shipment (modifiedAt);
+  // the block checkpoint also catches events settled without that.
+  await distinctIds(SELECT.distinct.from(ShipmentEvents).columns('shipment_ID').where({ ledgerBlock: { '>': since.ledgerBlock } }), 'shipment_ID', ids);
   await distinctIds(SELECT.distinct.from(Outbox).columns('shipmentId').where({ state: 'failed' }), 'shipmentId', ids);
   await distinctIds(SELECT.distinct.from(OutboundIdocs).columns('shipment_ID').where({ status: '02' }), 'shipment_ID', ids);
   await distinctIds(SELECT.distinct.from(Discrepancies).columns('shipmentId').where({ status: 'open' }), 'shipmentId', ids);
@@ -149,6 +151,7 @@ export async function executeRun(runId: string, deps: ReconcileDeps, onProgress?
   const batchSize = deps.batchSize ?? 500;
   const summary: RunSummary = { runId, mode: run.mode === 'full' ? 'full' : 'incremental', done: 0, total: 0, matched: 0, discrepancies: 0, opened: 0, repaired: 0, resolved: 0 };
   try {
+    await ensureIndexes();
     const ledgerBlock = await highestKnownBlock();
     const previous = summary.mode === 'incremental' ? await previousRun(runId) : undefined;
     // Without a finished run to start from, an incremental run is a full one.

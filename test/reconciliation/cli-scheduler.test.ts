@@ -122,6 +122,27 @@ describe('the job scheduler', () => {
   });
 });
 
+describe('batch reads for reconciliation (chaincode getShipments, getEvents)', () => {
+  it('answers heads and events in the order asked, undefined where there is none', async () => {
+    const shipmentId = `OTHERSYS/${randomUUID()}`;
+    const event = newEvent(shipmentId);
+    await shipper.ledger.recordEvents([event]);
+    const heads = await shipper.ledger.getShipments([shipmentId, 'OTHERSYS/none']);
+    expect(heads[0]).toMatchObject({ shipmentId, events: [event.eventId], recordedBy: { [event.eventId]: 'ShipperMSP' } });
+    expect(heads[1]).toBeUndefined();
+    const records = await shipper.ledger.getEvents(['none', event.eventId]);
+    expect(records[0]).toBeUndefined();
+    expect(records[1]?.event.payloadHash).toBe(event.payloadHash);
+    expect(await shipper.ledger.getShipments([])).toEqual([]);
+  });
+
+  it('refuses more than 1000 ids, and malformed ones, as invalid input', async () => {
+    const tooMany = Array.from({ length: 1001 }, (_, at) => `X/${at}`);
+    await expect(shipper.ledger.getShipments(tooMany)).rejects.toMatchObject({ name: 'ContractRejectedError', reason: 'invalid' });
+    await expect(shipper.ledger.getEvents(['ok', ''])).rejects.toMatchObject({ name: 'ContractRejectedError', reason: 'invalid' });
+  });
+});
+
 describe('a run that cannot read the ledger', () => {
   it('ends failed with the reason on the run, and rethrows', async () => {
     const gone = await connectAs(devnet, 'ShipperMSP');
