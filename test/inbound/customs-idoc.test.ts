@@ -112,11 +112,49 @@ describe('customs IDocs over HTTP', () => {
   });
 });
 
+const TRANSPORTS = {
+  xml: { file: 'customs/decl07-export-submitted.xml', url: '/idoc/xml', contentType: 'application/xml' },
+  soap: { file: 'customs/decl07-export-submitted.soap.xml', url: '/idoc/soap', contentType: 'text/xml; charset=utf-8' },
+  flat: { file: 'customs/decl07-export-submitted.flat.txt', url: '/idoc/flat', contentType: 'text/plain; charset=utf-8' },
+} as const;
+
+describe('customs IDocs by every transport', () => {
+  it('stores the same declaration and values from XML, SOAP and a flat file', async () => {
+    const stored: unknown[] = [];
+    for (const [index, [format, transport]] of Object.entries(TRANSPORTS).entries()) {
+      // Own DOCNUM and delivery per transport, same lengths so the flat file keeps its widths.
+      const body = fixture(transport.file).replace(/0000000001007001/g, `000000000100720${index}`).replace(/0080007001/g, `008000720${index}`);
+      const answer = await lading.request<{ idocs?: { outcome: string }[] }>({
+        method: 'POST', url: transport.url, data: body, headers: { 'Content-Type': transport.contentType },
+        auth: { username: 'erp', password: 'erp' }, transformRequest: [(payload: unknown) => payload],
+      });
+      expect({ format, status: answer.status, outcome: answer.data.idocs?.[0]?.outcome }).toEqual({ format, status: 200, outcome: 'accepted' });
+      const id = `S4HCLNT100/008000720${index}/EX/GTS-EX-2026-0042`;
+      const declaration = await broker<Declaration & Record<string, unknown>>('broker-a', `CustomsDeclarations(${key(id)})?$expand=items,statusHistory`);
+      expect(declaration.status).toBe(200);
+      const [record] = declaration.data.statusHistory ?? [];
+      const [values] = await rows<Record<string, unknown>>('lading.CustomsLedgerValues', { eventId: record?.eventId });
+      const { ID: _id, shipment_ID: _shipment, '@odata.context': _context, ...rest } = declaration.data;
+      stored.push({
+        ...rest,
+        items: rest.items?.map(({ declaration_ID: _declaration, ...item }: Record<string, unknown>) => item),
+        statusHistory: rest.statusHistory?.map(({ eventId: _event, declaration_ID: _declaration, ...status }: Record<string, unknown>) => status),
+        values: { ...values, eventId: undefined },
+      });
+    }
+    expect(stored[1]).toEqual(stored[0]);
+    expect(stored[2]).toEqual(stored[0]);
+    expect(stored[0]).toMatchObject({ status: 'SUBM', values: { declaredValue: '41250.50', currency: 'EUR' } });
+  });
+});
+
 describe('customs declarations in the broker view', () => {
   it('shows each broker the declarations of its own shipments only', async () => {
     const a = await broker<{ value: Declaration[] }>('broker-a', 'CustomsDeclarations');
     const b = await broker<{ value: Declaration[] }>('broker-b', 'CustomsDeclarations');
-    expect(a.data.value.map((declaration) => declaration.ID)).toEqual([EXPORT_ID]);
+    // broker-a is customs broker (CB) of the export and of the three copies posted by transport.
+    const transportCopies = [0, 1, 2].map((index) => `S4HCLNT100/008000720${index}/EX/GTS-EX-2026-0042`);
+    expect(a.data.value.map((declaration) => declaration.ID).sort()).toEqual([EXPORT_ID, ...transportCopies].sort());
     expect(b.data.value.map((declaration) => declaration.ID)).toEqual([IMPORT_ID]);
   });
 
@@ -125,7 +163,8 @@ describe('customs declarations in the broker view', () => {
     expect((await broker('broker-a', `CustomsDeclarations(${key(IMPORT_ID)})`)).status).toBe(404);
     const itemsA = await broker<{ value: { declaration_ID: string }[] }>('broker-a', 'CustomsDeclarationItems');
     const itemsB = await broker<{ value: { declaration_ID: string }[] }>('broker-b', 'CustomsDeclarationItems');
-    expect(new Set(itemsA.data.value.map((item) => item.declaration_ID))).toEqual(new Set([EXPORT_ID]));
+    expect(itemsA.data.value.map((item) => item.declaration_ID)).not.toContain(IMPORT_ID);
+    expect(itemsA.data.value.map((item) => item.declaration_ID)).toContain(EXPORT_ID);
     expect(new Set(itemsB.data.value.map((item) => item.declaration_ID))).toEqual(new Set([IMPORT_ID]));
     const statusesB = await broker<{ value: { declaration_ID: string; status: string }[] }>('broker-b', 'CustomsStatusRecords');
     expect(statusesB.data.value.map((record) => record.status).sort()).toEqual(['HOLD', 'INSP', 'SUBM']);
