@@ -3,6 +3,7 @@
  * stops start-up with one line naming the variable.
  */
 import type { FaultSettings } from './admin/faults';
+import { layouts, parsePolicy, PolicySyntaxError, type EndorsementPolicy } from './policy/endorsement';
 import type { ChaincodeRuntime } from './shim/types';
 
 /** Where the chaincode comes from. */
@@ -47,6 +48,18 @@ export interface DevnetOptions {
   faults?: FaultSettings;
   /** Where log lines go. Default: stderr with a `[devnet]` prefix. */
   log?: (line: string) => void;
+  /**
+   * One peer per organisation, each on its own gRPC endpoint (the first on `port`, the next ones
+   * on port+1, port+2, … or free ports when `port` is 0). Default DEVNET_PEERS (comma separated);
+   * unset: one peer serves every organisation, as before.
+   */
+  peers?: string[];
+  /**
+   * The chaincode's endorsement policy in Fabric's syntax, e.g. `AND('ShipperMSP.peer','CarrierMSP.peer')`,
+   * `OR(...)`, `OutOf(2, ...)`, or `MAJORITY`; needs `peers`. Default DEVNET_ENDORSEMENT_POLICY;
+   * unset: the peer the client is connected to endorses alone and any valid peer endorsement passes.
+   */
+  endorsementPolicy?: string;
 }
 
 export interface ResolvedConfig {
@@ -66,6 +79,11 @@ export interface ResolvedConfig {
   chaincodeLogLevel: string;
   faults: FaultSettings;
   log: (line: string) => void;
+  /** undefined: the single peer of old. */
+  peers: string[] | undefined;
+  endorsementPolicy: EndorsementPolicy | undefined;
+  /** The policy as configured, for messages. */
+  endorsementPolicySource: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -139,7 +157,29 @@ export function optionsFromEnv(env: Env = process.env): DevnetOptions {
     peerMspId: env.DEVNET_PEER_MSP || undefined,
     chaincodeLogLevel: env.DEVNET_CHAINCODE_LOG_LEVEL || undefined,
     faults: Object.keys(faults).length > 0 ? faults : undefined,
+    peers: env.DEVNET_PEERS ? env.DEVNET_PEERS.split(',').map((mspId) => mspId.trim()).filter(Boolean) : undefined,
+    endorsementPolicy: env.DEVNET_ENDORSEMENT_POLICY || undefined,
   });
+}
+
+/** Checks the peer list and parses the policy against it; a policy no set of peers can satisfy stops start-up. */
+function peersAndPolicy(peers: string[] | undefined, source: string | undefined): { peers: string[] | undefined; policy: EndorsementPolicy | undefined } {
+  if (peers === undefined) {
+    if (source !== undefined) throw new ConfigError('an endorsement policy (DEVNET_ENDORSEMENT_POLICY) needs several peers (DEVNET_PEERS)');
+    return { peers, policy: undefined };
+  }
+  if (peers.length === 0) throw new ConfigError('peers (DEVNET_PEERS) must name at least one organisation');
+  if (new Set(peers).size !== peers.length) throw new ConfigError(`peers (DEVNET_PEERS) names an organisation twice: ${peers.join(',')}`);
+  if (source === undefined) return { peers, policy: undefined };
+  let policy: EndorsementPolicy;
+  try {
+    policy = parsePolicy(source, peers);
+  } catch (err) {
+    if (err instanceof PolicySyntaxError) throw new ConfigError(`endorsement policy (DEVNET_ENDORSEMENT_POLICY) ${JSON.stringify(source)}: ${err.message}`);
+    throw err;
+  }
+  if (layouts(policy, peers).length === 0) throw new ConfigError(`endorsement policy ${JSON.stringify(source)} cannot be satisfied by the peers of ${peers.join(', ')}`);
+  return { peers, policy };
 }
 
 export const DEFAULT_CHAINCODE_DIR = 'chaincode';
@@ -155,6 +195,7 @@ export function resolveConfig(options: DevnetOptions, env: Env = process.env): R
   const chaincode = merged.chaincode ?? {};
   const chaincodeDir = chaincode !== false && 'dir' in chaincode && chaincode.dir ? chaincode.dir : DEFAULT_CHAINCODE_DIR;
   const defaultCollections = chaincode !== false && !('runtime' in chaincode) ? `${chaincodeDir}/collections_config.json` : undefined;
+  const { peers, policy } = peersAndPolicy(merged.peers, merged.endorsementPolicy);
   const blockSize = merged.blockSize ?? 100;
   if (!Number.isInteger(blockSize) || blockSize < 1) throw new ConfigError(`blockSize must be a positive integer, got ${blockSize}`);
   return {
@@ -174,5 +215,8 @@ export function resolveConfig(options: DevnetOptions, env: Env = process.env): R
     chaincodeLogLevel: merged.chaincodeLogLevel ?? 'warning',
     faults: merged.faults ?? {},
     log: merged.log ?? defaultLog,
+    peers,
+    endorsementPolicy: policy,
+    endorsementPolicySource: policy ? merged.endorsementPolicy : undefined,
   };
 }

@@ -11,6 +11,9 @@ export type { ChaincodeSource, DevnetOptions } from './config';
 export { ConfigError, optionsFromEnv } from './config';
 export type { FaultSettings, FaultStatus } from './admin/faults';
 export type { AdminStatus } from './admin/http';
+export type { PeerEndpoint } from './network';
+export type { PeerStatus } from './server/peers';
+export { parsePolicy, satisfies, type EndorsementPolicy } from './policy/endorsement';
 export { DEFAULT_ORGS, issueClientIdentity, type IdentityFiles } from './identity/ca';
 export { verifyLedger, type VerifyResult } from './verify';
 

@@ -20,11 +20,17 @@ async function verifyCommand(args: string[]): Promise<number> {
   return 1;
 }
 
+/** Multi-peer: `, peers ShipperMSP@127.0.0.1:7051 CarrierMSP@127.0.0.1:7052, policy AND(...)`. */
+function peerList(peers: ReadonlyArray<{ mspId: string; address: string }>, policy: string | undefined): string {
+  if (peers.length === 0) return '';
+  return `, peers ${peers.map((p) => `${p.mspId}@${p.address}`).join(' ')}${policy ? `, policy ${policy}` : ''}`;
+}
+
 async function startCommand(): Promise<void> {
   const config = resolveConfig({});
   const devnet = await runDevnet(config);
   process.stdout.write(
-    `devnet listening on ${devnet.address} (channel ${devnet.channel}, chaincode ${devnet.chaincode}, admin ${devnet.adminUrl ?? 'off'}, dir ${devnet.dir})\n`,
+    `devnet listening on ${devnet.address} (channel ${devnet.channel}, chaincode ${devnet.chaincode}, admin ${devnet.adminUrl ?? 'off'}, dir ${devnet.dir}${peerList(devnet.peers, config.endorsementPolicySource)})\n`,
   );
   let stopping = false;
   const stop = (signal: string): void => {

@@ -10,7 +10,7 @@ import { gateway, msp, peer } from '@hyperledger/fabric-protos';
 import { startAdminServer, type AdminServer, type AdminStatus } from './admin/http';
 import { Faults } from './admin/faults';
 import { startChaincode, type StartedChaincode } from './chaincode/runtime';
-import type { ResolvedConfig } from './config';
+import { ConfigError, type ResolvedConfig } from './config';
 import { ensureOrgs, type OrgMaterial } from './identity/ca';
 import { signLowS } from './identity/ecdsa';
 import { MspRegistry } from './identity/msp';
@@ -20,10 +20,19 @@ import { Orderer } from './ledger/orderer';
 import { GatewayRpcError } from './protocol/errors';
 import type { Endorser } from './protocol/prepare';
 import { deliverHandlers } from './server/deliver';
+import { EndorsementCollector } from './server/collect';
 import { ProposalProcessor } from './server/endorser';
+import { PeerSet, type PeerNode } from './server/peers';
 import { gatewayHandlers } from './server/gateway';
 import { StreamRegistry } from './server/streams';
 import type { ChaincodeRuntime } from './shim/types';
+
+export interface PeerEndpoint {
+  mspId: string;
+  port: number;
+  /** host:port of that organisation's peer (Gateway and Deliver). */
+  address: string;
+}
 
 export interface RunningDevnet {
   /** The gRPC port actually bound. */
@@ -38,6 +47,8 @@ export interface RunningDevnet {
   chaincode: string;
   /** The organisations; credentials are in `orgPaths(dir, mspId)`. */
   mspIds: string[];
+  /** Multi-peer devnet: each organisation's peer endpoint (the first is `address`); empty when one peer serves every organisation. */
+  peers: PeerEndpoint[];
   /** Flushes pending transactions, ends streams, stops the chaincode process and closes the ledger. */
   stop(): Promise<void>;
 }
@@ -96,7 +107,7 @@ export async function runDevnet(config: ResolvedConfig): Promise<RunningDevnet> 
     const shutdown = new AbortController();
 
     // Teardown runs in reverse: admin API, orderer flush, end waits and streams, gRPC server, chaincode, ledger.
-    const ledger = await Ledger.open({ dir, channelId: config.channel, msps, orgs });
+    const ledger = await Ledger.open({ dir, channelId: config.channel, msps, orgs, endorsementPolicy: config.endorsementPolicy });
     teardown.add(() => ledger.close());
     const orderer = new Orderer(ledger, faults, { blockSize: config.blockSize, blockTimeoutMs: config.blockTimeoutMs, log: config.log });
 
@@ -113,50 +124,87 @@ export async function runDevnet(config: ResolvedConfig): Promise<RunningDevnet> 
 
     const policy = new CollectionPolicy(config.chaincodeName, loadCollections(config.collectionsPath));
     const processor = new ProposalProcessor({ channelId: config.channel, chaincodeName: config.chaincodeName, ledger, msps, policy, faults, runtime });
-
-    const server = new Server();
-    let address = '';
-    server.addService(
-      gateway.GatewayService,
-      gatewayHandlers({
-        address: () => address,
-        channelId: config.channel,
-        chaincodeName: config.chaincodeName,
-        chaincodeVersion: config.chaincodeVersion,
-        processor,
-        ledger,
-        orderer,
-        msps,
-        faults,
-        streams,
-        endorsers: new Map(orgs.map((org) => [org.mspId, endorserOf(org)])),
-        shutdown: shutdown.signal,
-      }),
-    );
-    server.addService(peer.DeliverService, deliverHandlers({ channelId: config.channel, ledger, policy, msps, faults, streams, shutdown: shutdown.signal }));
     const credentials = config.tls
       ? ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(config.tls.certPath), private_key: readFileSync(config.tls.keyPath) }], false)
       : ServerCredentials.createInsecure();
-    const port = await bind(server, `${config.host}:${config.port}`, credentials);
-    teardown.add(() => shutdownServer(server, 1000));
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const endorsers = new Map(orgs.map((org) => [org.mspId, endorserOf(org)]));
+
+    // Multi-peer: one node per listed organisation, each served on its own endpoint.
+    const nodes: PeerNode[] = (config.peers ?? []).map((mspId) => {
+      const endorser = endorsers.get(mspId);
+      if (!endorser) throw new ConfigError(`peers names ${mspId}, which is not an organisation of this devnet (${msps.mspIds.join(', ')})`);
+      return { mspId, address: '', endorser, streams: new StreamRegistry(), stopped: false, tamperEndorsements: 0 };
+    });
+    const peers = nodes.length > 0 ? new PeerSet(nodes, (node) => node.streams.dropAll(new GatewayRpcError(status.UNAVAILABLE, `peer ${node.mspId} stopped by devnet`))) : undefined;
+    const collector = peers
+      ? new EndorsementCollector({ channelId: config.channel, chaincodeName: config.chaincodeName, chaincodeVersion: config.chaincodeVersion, processor, ledger, peers, policy: config.endorsementPolicy })
+      : undefined;
+
+    /** One peer's gRPC server: Gateway and Deliver; `node` undefined is the single peer serving every organisation. */
+    const servePeer = async (node: PeerNode | undefined, requestedPort: number): Promise<{ port: number; address: string }> => {
+      const server = new Server();
+      let address = '';
+      const peerStreams = node?.streams ?? streams;
+      const down = node ? () => node.stopped : undefined;
+      server.addService(
+        gateway.GatewayService,
+        gatewayHandlers({
+          address: () => address,
+          channelId: config.channel,
+          chaincodeName: config.chaincodeName,
+          chaincodeVersion: config.chaincodeVersion,
+          processor,
+          ledger,
+          orderer,
+          msps,
+          faults,
+          streams: peerStreams,
+          endorsers,
+          shutdown: shutdown.signal,
+          multiPeer: node && collector ? { localMspId: node.mspId, collector } : undefined,
+          down,
+        }),
+      );
+      server.addService(peer.DeliverService, deliverHandlers({ channelId: config.channel, ledger, policy, msps, faults, streams: peerStreams, shutdown: shutdown.signal, down }));
+      const port = await bind(server, `${config.host}:${requestedPort}`, credentials);
+      teardown.add(() => shutdownServer(server, 1000));
+      address = `${shownHost}:${port}`;
+      if (node) node.address = address;
+      return { port, address };
+    };
+
+    const endpoints: PeerEndpoint[] = [];
+    let main: { port: number; address: string };
+    if (nodes.length === 0) {
+      main = await servePeer(undefined, config.port);
+    } else {
+      for (const [i, node] of nodes.entries()) {
+        const bound = await servePeer(node, config.port === 0 ? 0 : config.port + i);
+        endpoints.push({ mspId: node.mspId, ...bound });
+      }
+      main = endpoints[0] ?? { port: 0, address: '' };
+    }
+    const { port, address } = main;
     teardown.add(() => shutdown.abort(new Error('devnet is shutting down')));
     teardown.add(() => orderer.close());
-    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    address = `${shownHost}:${port}`;
 
-    const dropStreams = (): number => streams.dropAll(new GatewayRpcError(status.UNAVAILABLE, 'stream dropped by devnet fault injection'));
+    const allStreams = [streams, ...nodes.map((node) => node.streams)];
+    const dropStreams = (): number =>
+      allStreams.reduce((dropped, registry) => dropped + registry.dropAll(new GatewayRpcError(status.UNAVAILABLE, 'stream dropped by devnet fault injection')), 0);
     let admin: AdminServer | undefined;
     if (config.adminPort !== false) {
-      const status = (): AdminStatus => ({
+      const adminStatus = (): AdminStatus => ({
         channel: config.channel,
         chaincode: config.chaincodeName,
         height: ledger.height,
         transactions: ledger.state.countTransactions(),
-        openStreams: streams.size,
+        openStreams: allStreams.reduce((open, registry) => open + registry.size, 0),
         chaincodePid: chaincode?.pid() ?? null,
         faults: faults.status(),
+        ...(peers ? { peers: peers.status() } : {}),
       });
-      admin = await startAdminServer({ faults, status, dropStreams }, config.adminPort);
+      admin = await startAdminServer({ faults, status: adminStatus, dropStreams, peers }, config.adminPort);
       const started = admin;
       teardown.add(() => started.close());
     }
@@ -170,6 +218,7 @@ export async function runDevnet(config: ResolvedConfig): Promise<RunningDevnet> 
       channel: config.channel,
       chaincode: config.chaincodeName,
       mspIds: msps.mspIds,
+      peers: endpoints,
       stop: () => (stopping ??= teardown.run(config.log)),
     };
   } catch (err) {

@@ -5,10 +5,13 @@
  *   POST   /faults               {failEndorsements?, mvccConflicts?, commitDelayMs?, refuseSeconds?, dropStreams?}
  *   POST   /faults/drop-streams  end every open event stream now (UNAVAILABLE)
  *   DELETE /faults               clear all faults
+ *   GET    /peers                the peers of a multi-peer devnet: address, stopped, pending tamperings
+ *   POST   /peers/<MSPID>        {stopped?, tamperEndorsements?} stop/start that org's peer, make it sign altered responses
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultSettings, FaultStatus, Faults } from './faults';
+import { UnknownPeerError, type PeerSet, type PeerStatus } from '../server/peers';
 
 export interface AdminStatus {
   channel: string;
@@ -19,6 +22,8 @@ export interface AdminStatus {
   /** Process id of the chaincode process devnet started (null when dialled or in-process). */
   chaincodePid: number | null;
   faults: FaultStatus;
+  /** Multi-peer devnet only. */
+  peers?: PeerStatus[];
 }
 
 export interface AdminHooks {
@@ -26,6 +31,8 @@ export interface AdminHooks {
   status(): AdminStatus;
   /** Ends open event streams; returns how many. */
   dropStreams(): number;
+  /** The peers of a multi-peer devnet; undefined when one peer serves every organisation. */
+  peers?: PeerSet;
 }
 
 const MAX_BODY = 64 * 1024;
@@ -94,7 +101,30 @@ async function route(hooks: AdminHooks, req: IncomingMessage): Promise<{ status:
     const dropped = body.dropStreams === true || (settings.refuseSeconds ?? 0) > 0 ? hooks.dropStreams() : 0;
     return { status: 200, body: { ...hooks.faults.status(), dropped } };
   }
+  if (path === '/peers' || path.startsWith('/peers/')) return peerRoute(hooks, method, path, req);
   throw new HttpError(404, `no route ${method} ${path}`);
+}
+
+async function peerRoute(hooks: AdminHooks, method: string, path: string, req: IncomingMessage): Promise<{ status: number; body: unknown }> {
+  const peers = hooks.peers;
+  if (!peers) throw new HttpError(404, 'this devnet runs one peer for every organisation (start it with peers / DEVNET_PEERS)');
+  if (method === 'GET' && path === '/peers') return { status: 200, body: peers.status() };
+  const mspId = decodeURIComponent(path.slice('/peers/'.length));
+  if (method === 'GET' && mspId) {
+    const found = peers.status().find((peer) => peer.mspId === mspId);
+    if (!found) throw new HttpError(404, `no peer for ${mspId}`);
+    return { status: 200, body: found };
+  }
+  if (method !== 'POST' || !mspId) throw new HttpError(404, `no route ${method} ${path}`);
+  const body = await readJson(req);
+  if (body.stopped !== undefined && typeof body.stopped !== 'boolean') throw new HttpError(400, 'stopped must be a boolean');
+  if (body.tamperEndorsements !== undefined && typeof body.tamperEndorsements !== 'number') throw new HttpError(400, 'tamperEndorsements must be a number');
+  try {
+    return { status: 200, body: peers.apply(mspId, { stopped: body.stopped as boolean | undefined, tamperEndorsements: body.tamperEndorsements as number | undefined }) };
+  } catch (err) {
+    if (err instanceof UnknownPeerError) throw new HttpError(404, err.message);
+    throw new HttpError(400, err instanceof Error ? err.message : String(err));
+  }
 }
 
 export interface AdminServer {

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { common } from '@hyperledger/fabric-protos';
 import type { MspRegistry } from '../identity/msp';
+import type { EndorsementPolicy } from '../policy/endorsement';
 import type { ParsedEnvelope } from '../protocol/envelope';
 import { BlockStore, buildBlock } from './blockstore';
 import { genesisEnvelope } from './genesis';
@@ -18,6 +19,8 @@ export interface LedgerOptions {
   channelId: string;
   msps: MspRegistry;
   orgs: ReadonlyArray<{ mspId: string; caCertPem: string }>;
+  /** Checked at commit (VSCC); undefined keeps the single-peer rule. */
+  endorsementPolicy?: EndorsementPolicy;
 }
 
 export interface CommittedBlock {
@@ -29,19 +32,21 @@ export class Ledger {
   readonly state: StateDb;
   readonly blocks: BlockStore;
   readonly #msps: MspRegistry;
+  readonly #endorsementPolicy: EndorsementPolicy | undefined;
   readonly #waiters = new Set<() => void>();
 
-  private constructor(state: StateDb, blocks: BlockStore, msps: MspRegistry) {
+  private constructor(state: StateDb, blocks: BlockStore, msps: MspRegistry, endorsementPolicy: EndorsementPolicy | undefined) {
     this.state = state;
     this.blocks = blocks;
     this.#msps = msps;
+    this.#endorsementPolicy = endorsementPolicy;
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
     const ledgerDir = join(options.dir, 'ledger');
     const blocks = await BlockStore.open(ledgerDir);
     const state = new StateDb(join(ledgerDir, 'state.sqlite'));
-    const ledger = new Ledger(state, blocks, options.msps);
+    const ledger = new Ledger(state, blocks, options.msps, options.endorsementPolicy);
     try {
       if (blocks.height === 0) {
         await ledger.#append(buildBlock(0, new Uint8Array(), [genesisEnvelope(options.channelId, options.orgs, new Date())], [0]));
@@ -78,7 +83,7 @@ export class Ledger {
 
   /** Validates and commits one block of transactions; returns their validation codes. */
   async commit(envelopes: ReadonlyArray<{ bytes: Uint8Array; parsed: ParsedEnvelope | undefined }>, forceConflict: () => boolean): Promise<CommittedBlock> {
-    const ctx: ValidationContext = { state: this.state, msps: this.#msps, forceConflict };
+    const ctx: ValidationContext = { state: this.state, msps: this.#msps, forceConflict, endorsementPolicy: this.#endorsementPolicy };
     const validated = validateBlock(ctx, envelopes.map((e) => e.parsed));
     const codes = validated.map((v) => v.code);
     const blockNum = this.blocks.height;

@@ -6,6 +6,7 @@
 import { peer } from '@hyperledger/fabric-protos';
 import { checkSignature } from '../identity/ecdsa';
 import type { MspRegistry } from '../identity/msp';
+import { satisfies, type EndorsementPolicy, type PolicySigner } from '../policy/endorsement';
 import type { ParsedEnvelope } from '../protocol/envelope';
 import { decodeResults, type CommittedNamespaceRwset, type KeyRead, type RangeRead, type Version } from '../protocol/rwset';
 import type { StateDb } from './statedb';
@@ -21,6 +22,8 @@ export interface ValidationContext {
   msps: MspRegistry;
   /** Called once per transaction that passed the structural checks; true forces MVCC_READ_CONFLICT. */
   forceConflict(): boolean;
+  /** The chaincode's endorsement policy; undefined: every endorsement must be a valid peer signature (devnet's single-peer rule). */
+  endorsementPolicy?: EndorsementPolicy;
 }
 
 function sameVersion(a: Version | undefined, b: Version | undefined): boolean {
@@ -103,6 +106,32 @@ function endorsementsValid(ctx: ValidationContext, tx: ParsedEnvelope): boolean 
   });
 }
 
+/**
+ * Fabric's VSCC: endorsements whose signature over the response does not verify, or whose
+ * identity is not valid, are left out (a signature over a different response is one of them),
+ * each identity counts once, and what remains must satisfy the policy.
+ */
+function policySatisfied(ctx: ValidationContext, tx: ParsedEnvelope, policy: EndorsementPolicy): boolean {
+  const action = tx.action;
+  if (!action) return false;
+  const signers: PolicySigner[] = [];
+  const seen = new Set<string>();
+  for (const endorsement of action.endorsements) {
+    const key = Buffer.from(endorsement.endorser).toString('base64');
+    if (seen.has(key)) continue;
+    try {
+      const identity = ctx.msps.validateCreator(endorsement.endorser);
+      const signed = Buffer.concat([action.responsePayloadBytes, endorsement.endorser]);
+      if (checkSignature(identity.publicKey, signed, endorsement.signature) !== 'ok') continue;
+      seen.add(key);
+      signers.push({ mspId: identity.mspId, roles: identity.roles });
+    } catch {
+      // An endorser that is not a valid identity signs nothing.
+    }
+  }
+  return satisfies(policy, signers);
+}
+
 export interface ValidatedTx {
   code: number;
   /** Decoded read-write sets; empty for invalid or non-endorser transactions. */
@@ -118,7 +147,8 @@ export function validateBlock(ctx: ValidationContext, txs: ReadonlyArray<ParsedE
     if (!tx || !tx.action || structural !== Code.VALID) return { code: structural === Code.VALID ? Code.INVALID_OTHER_REASON : structural, rwsets: [] };
     if (seen.has(tx.txId) || ctx.state.txStatus(tx.txId)) return { code: Code.DUPLICATE_TXID, rwsets: [] };
     seen.add(tx.txId);
-    if (!endorsementsValid(ctx, tx)) return { code: Code.ENDORSEMENT_POLICY_FAILURE, rwsets: [] };
+    const endorsed = ctx.endorsementPolicy ? policySatisfied(ctx, tx, ctx.endorsementPolicy) : endorsementsValid(ctx, tx);
+    if (!endorsed) return { code: Code.ENDORSEMENT_POLICY_FAILURE, rwsets: [] };
     let rwsets: CommittedNamespaceRwset[];
     try {
       rwsets = decodeResults(tx.action.results);

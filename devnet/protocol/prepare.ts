@@ -55,21 +55,27 @@ function chaincodeAction(proposal: UnpackedProposal, outcome: ChaincodeOutcome):
   return action;
 }
 
-/** Builds the unsigned Envelope the client signs and submits. */
-export function prepareTransaction(proposal: UnpackedProposal, outcome: ChaincodeOutcome, endorser: Endorser): common.Envelope {
+/** The ProposalResponsePayload bytes every endorser of the proposal signs. */
+export function proposalResponsePayload(proposal: UnpackedProposal, outcome: ChaincodeOutcome): Uint8Array {
   const responsePayload = new peer.ProposalResponsePayload();
   responsePayload.setProposalHash(proposalHash(proposal));
   responsePayload.setExtension$(chaincodeAction(proposal, outcome).serializeBinary());
-  const responsePayloadBytes = responsePayload.serializeBinary();
+  return responsePayload.serializeBinary();
+}
 
-  // An endorsement signs the response payload followed by the endorser's identity.
+/** An endorsement signs the response payload followed by the endorser's identity. */
+export function endorse(responsePayloadBytes: Uint8Array, endorser: Endorser): peer.Endorsement {
   const endorsement = new peer.Endorsement();
   endorsement.setEndorser(endorser.identity);
   endorsement.setSignature(endorser.sign(Buffer.concat([responsePayloadBytes, endorser.identity])));
+  return endorsement;
+}
 
+/** The unsigned Envelope the client signs and submits, carrying one response payload and its endorsements. */
+export function assembleTransaction(proposal: UnpackedProposal, responsePayloadBytes: Uint8Array, endorsements: peer.Endorsement[]): common.Envelope {
   const endorsedAction = new peer.ChaincodeEndorsedAction();
   endorsedAction.setProposalResponsePayload(responsePayloadBytes);
-  endorsedAction.setEndorsementsList([endorsement]);
+  endorsedAction.setEndorsementsList(endorsements);
 
   const actionPayload = new peer.ChaincodeActionPayload();
   actionPayload.setChaincodeProposalPayload(proposal.payloadWithoutTransient);
@@ -89,4 +95,10 @@ export function prepareTransaction(proposal: UnpackedProposal, outcome: Chaincod
   const envelope = new common.Envelope();
   envelope.setPayload(payload.serializeBinary());
   return envelope;
+}
+
+/** Builds the unsigned Envelope the client signs and submits, endorsed by one peer. */
+export function prepareTransaction(proposal: UnpackedProposal, outcome: ChaincodeOutcome, endorser: Endorser): common.Envelope {
+  const responsePayloadBytes = proposalResponsePayload(proposal, outcome);
+  return assembleTransaction(proposal, responsePayloadBytes, [endorse(responsePayloadBytes, endorser)]);
 }

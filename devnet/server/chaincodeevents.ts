@@ -11,7 +11,7 @@ import type { MspRegistry } from '../identity/msp';
 import { GatewayRpcError, toRpcError } from '../protocol/errors';
 import type { Ledger } from '../ledger/ledger';
 import { chaincodeEventsOf } from './blockevents';
-import { callSignal, checkSignedRequest, REFUSED_MESSAGE } from './rpc';
+import { callSignal, checkSignedRequest, refused, REFUSED_MESSAGE } from './rpc';
 import type { StreamRegistry } from './streams';
 
 export interface ChaincodeEventsOptions {
@@ -19,6 +19,8 @@ export interface ChaincodeEventsOptions {
   ledger: Ledger;
   msps: MspRegistry;
   faults: Faults;
+  /** True while this peer is stopped (multi-peer devnet). */
+  down?: () => boolean;
   streams: StreamRegistry;
   shutdown: AbortSignal;
 }
@@ -27,7 +29,7 @@ type EventsCall = ServerWritableStream<gateway.SignedChaincodeEventsRequest, gat
 
 export function chaincodeEventsHandler(options: ChaincodeEventsOptions): handleServerStreamingCall<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse> {
   return (call) => {
-    if (options.faults.refusing()) {
+    if (refused(options)) {
       call.emit('error', new GatewayRpcError(status.UNAVAILABLE, REFUSED_MESSAGE));
       return;
     }

@@ -12,7 +12,7 @@ import { GatewayRpcError } from '../protocol/errors';
 import type { CollectionPolicy } from '../ledger/collections';
 import type { Ledger } from '../ledger/ledger';
 import { chaincodeEventsOf } from './blockevents';
-import { callSignal, REFUSED_MESSAGE } from './rpc';
+import { callSignal, refused, REFUSED_MESSAGE } from './rpc';
 import type { StreamRegistry } from './streams';
 
 type Content = 'block' | 'filtered' | 'private';
@@ -25,6 +25,8 @@ export interface DeliverServiceOptions {
   policy: CollectionPolicy;
   msps: MspRegistry;
   faults: Faults;
+  /** True while this peer is stopped (multi-peer devnet). */
+  down?: () => boolean;
   streams: StreamRegistry;
   shutdown: AbortSignal;
 }
@@ -185,7 +187,7 @@ async function serve(options: DeliverServiceOptions, call: DeliverCall, content:
 
 function handler(options: DeliverServiceOptions, content: Content): handleBidiStreamingCall<common.Envelope, peer.DeliverResponse> {
   return (call) => {
-    if (options.faults.refusing()) {
+    if (refused(options)) {
       call.emit('error', new GatewayRpcError(status.UNAVAILABLE, REFUSED_MESSAGE));
       return;
     }

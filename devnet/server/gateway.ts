@@ -15,6 +15,7 @@ import { checkSignature } from '../identity/ecdsa';
 import type { Ledger } from '../ledger/ledger';
 import type { Orderer } from '../ledger/orderer';
 import { chaincodeEventsHandler } from './chaincodeevents';
+import type { EndorsementCollector } from './collect';
 import { ChaincodeFailure, PeerFailure, type ProposalProcessor } from './endorser';
 import { callSignal, checkSignedRequest, unary } from './rpc';
 import type { StreamRegistry } from './streams';
@@ -34,6 +35,10 @@ export interface GatewayServiceOptions {
   endorsers: Map<string, Endorser>;
   /** Aborted at shutdown, ending waits on commits. */
   shutdown: AbortSignal;
+  /** Multi-peer devnet: this peer's organisation and the collector that gathers endorsements from the peers the policy needs. */
+  multiPeer?: { localMspId: string; collector: EndorsementCollector };
+  /** True while this peer is stopped (multi-peer devnet). */
+  down?: () => boolean;
 }
 
 export type GatewayHandlers = gateway.IGatewayServer;
@@ -100,6 +105,12 @@ function endorseHandler(ctx: GatewayContext): handleUnaryCall<gateway.EndorseReq
   const { options } = ctx;
   return unary(options, status.ABORTED, async (request) => {
     const proposal = ctx.unpack(request.getProposedTransaction());
+    if (options.multiPeer) {
+      const { localMspId, collector } = options.multiPeer;
+      const response = new gateway.EndorseResponse();
+      response.setPreparedTransaction(await collector.collect(proposal, localMspId, request.getEndorsingOrganizationsList()));
+      return response;
+    }
     try {
       const { identity, result, encoded } = await options.processor.process(proposal, true);
       const endorser = options.endorsers.get(identity.mspId);

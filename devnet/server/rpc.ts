@@ -9,14 +9,25 @@ import { GatewayRpcError, toRpcError } from '../protocol/errors';
 
 export const REFUSED_MESSAGE = 'connection refused by devnet fault injection';
 
+/** What decides whether a peer refuses calls: the refusal fault, or (multi-peer) this peer being stopped. */
+export interface RefusalSource {
+  faults: Faults;
+  /** True while this peer is stopped (multi-peer devnet). */
+  down?: () => boolean;
+}
+
+export function refused(options: RefusalSource): boolean {
+  return options.faults.refusing() || options.down?.() === true;
+}
+
 /** Wraps a unary handler: refusal fault, error conversion, one place for the callback. */
 export function unary<Req, Res>(
-  options: { faults: Faults; shutdown: AbortSignal },
+  options: RefusalSource & { shutdown: AbortSignal },
   fallback: status,
   run: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    if (options.faults.refusing()) {
+    if (refused(options)) {
       callback(new GatewayRpcError(status.UNAVAILABLE, REFUSED_MESSAGE));
       return;
     }
