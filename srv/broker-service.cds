@@ -16,11 +16,14 @@ service BrokerService {
     grossWeight, netWeight, weightUnit, status, ledgerVersion, billOfLading,
     items, partners, events
   };
+  @restrict: [{ grant: 'READ', to: 'broker', where: 'exists shipment.partners[role = ''CB'' and partnerId = $user.brokerPartnerId]' }]
   entity ShipmentItems as projection on lading.ShipmentItems {
     shipment, itemNumber, description, quantity, unit, originCountry, commodityCode, netWeight, grossWeight, weightUnit
   };
+  @restrict: [{ grant: 'READ', to: 'broker', where: 'exists shipment.partners[role = ''CB'' and partnerId = $user.brokerPartnerId]' }]
   entity ShipmentPartners as projection on lading.ShipmentPartners { shipment, role, partnerId, name, city, country };
   /** Each event with its ledger proof: transaction, block and the hash of the IDoc it came from. */
+  @restrict: [{ grant: 'READ', to: 'broker', where: 'exists shipment.partners[role = ''CB'' and partnerId = $user.brokerPartnerId]' }]
   entity ShipmentEvents as projection on lading.ShipmentEvents {
     eventId, shipment, eventType, eventClassifierCode, eventTypeCode, eventDateTime, location, documentTypeCode, documentId,
     description, payloadHash, recordedBy, ledgerTxId, ledgerBlock

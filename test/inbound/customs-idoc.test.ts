@@ -171,6 +171,14 @@ describe('customs declarations in the broker view', () => {
     expect(statusesB.data.value.every((record) => record.declaration_ID === IMPORT_ID)).toBe(true);
   });
 
+  it("lists none of another broker's shipment items (HS codes, origin), partners or events", async () => {
+    for (const entity of ['ShipmentItems', 'ShipmentPartners', 'ShipmentEvents']) {
+      const listed = await broker<{ value: { shipment_ID: string }[] }>('broker-b', entity);
+      expect({ entity, status: listed.status }).toEqual({ entity, status: 200 });
+      expect({ entity, shipments: [...new Set(listed.data.value.map((row) => row.shipment_ID))] }).toEqual({ entity, shipments: ['S4HCLNT100/0080007002'] });
+    }
+  });
+
   it('keeps everyone else out and is read-only', async () => {
     expect((await lading.request({ method: 'GET', url: '/odata/v4/broker/CustomsDeclarations' })).status).toBe(401);
     expect((await broker('finance', 'CustomsDeclarations')).status).toBe(403);
