@@ -1,4 +1,4 @@
-import { readIdocXml, sha256Hex } from '../../mappings';
+import { readIdocFlat, readIdocXml, sha256Hex } from '../../mappings';
 import { storeRejected } from '../../srv/idoc-inbound/store';
 import { deadLetter } from '../../srv/pipeline/settlement';
 import { fixture, startLading, type HttpAnswer } from '../support/lading';
@@ -90,6 +90,21 @@ describe('reprocess', () => {
     expect(shipment.data.lastIdoc_ID).toBe(answer.data.acceptedIdoc);
     const outbox = await admin<{ value: { state: string }[] }>(`Outbox?$filter=idoc_ID eq ${answer.data.acceptedIdoc}`);
     expect(outbox.data.value).toEqual([expect.objectContaining({ state: 'pending' })]);
+  });
+
+  it('reads a flat-file IDoc again from its stored record lines', async () => {
+    const [parsed] = readIdocFlat(fixture('delvry/delvry07-desadv-3-items.flat.txt')).idocs;
+    const raw = parsed?.raw as string;
+    const stored = await storeRejected(
+      { control: { docnum: '0000000001004242', senderPartner: 'S4HCLNT100' }, payload: raw, payloadHash: sha256Hex(raw), transport: 'flat' },
+      { code: 'INVALID_FIELD', message: 'rejected under an earlier configuration', segment: 'EDI_DC40' },
+    );
+    const answer = await act<{ outcome: string; acceptedIdoc: string }>(`InboundIdocs(${stored.id})/AdminService.reprocess`);
+    expect(answer.status).toBe(200);
+    expect(answer.data.outcome).toBe('accepted');
+    expect(await idoc(answer.data.acceptedIdoc)).toMatchObject({ docnum: '0000000001004242', status: '64' });
+    const transport = await admin<{ transport: string }>(`InboundIdocs(${answer.data.acceptedIdoc})?$select=transport`);
+    expect(transport.data.transport).toBe('flat');
   });
 
   it('answers 422 with the reason and adds a 51 record when the IDoc still fails', async () => {
