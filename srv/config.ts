@@ -3,6 +3,7 @@
  * process with one line naming the variable. Every variable is documented in .env.sample.
  */
 
+import { parseHostPorts, queuePrefixFor, RedisTopologyError, type RedisTopology } from '../connectors/queue/connection';
 import { payloadHashAlgorithm, PayloadHashConfigError, type PayloadHashAlgorithm } from './observability/payload-hash';
 
 export class ConfigError extends Error {
@@ -26,8 +27,17 @@ export interface PipelineConfig {
   enabled: boolean;
   /** REDIS_URL; unset: 127.0.0.1:6379 if it answers, else a private redis-server. */
   redisUrl?: string;
-  /** Prefix of every BullMQ key (QUEUE_PREFIX, default lading). */
+  /**
+   * Sentinel (REDIS_SENTINELS=host:port,…, REDIS_SENTINEL_NAME default mymaster) or Cluster
+   * (REDIS_CLUSTER_NODES=host:port,…), with REDIS_PASSWORD; neither: one server (REDIS_URL).
+   */
+  redisTopology: RedisTopology;
+  /** Prefix of every BullMQ key (QUEUE_PREFIX, default lading; in a cluster wrapped in a hash tag: {lading}). */
   queuePrefix: string;
+  /** Lease of a singleton role (ledger relay, SAP listener and sweeps), ms: failover takes up to this (LADING_LEADER_LEASE_MS, default 5000). */
+  leaderLeaseMs: number;
+  /** SAP deliveries sent at once per instance (SAP_SEND_CONCURRENCY, default 4). */
+  sapSendConcurrency: number;
   /** Ledger-submit partitions (LEDGER_PARTITIONS, default 8). */
   partitions: number;
   /** Most IDocs per ledger transaction (LEDGER_BATCH_MAX, default 100). */
@@ -100,6 +110,35 @@ function redisUrl(env: Environment, name: string): string | undefined {
   return raw;
 }
 
+function leaseMs(env: Environment, name: string, fallback: number): number {
+  const value = positiveInteger(env, name, fallback);
+  if (value < 500) throw new ConfigError(name, `must be at least 500 (ms), got "${env[name]}"`);
+  return value;
+}
+
+function redisTopology(env: Environment): RedisTopology {
+  const sentinels = env.REDIS_SENTINELS?.trim();
+  const clusterNodes = env.REDIS_CLUSTER_NODES?.trim();
+  const password = env.REDIS_PASSWORD || undefined;
+  if (sentinels && clusterNodes) throw new ConfigError('REDIS_SENTINELS', 'and REDIS_CLUSTER_NODES are both set: choose Sentinel or Cluster');
+  if ((sentinels || clusterNodes) && env.REDIS_URL?.trim()) {
+    throw new ConfigError(sentinels ? 'REDIS_SENTINELS' : 'REDIS_CLUSTER_NODES', 'and REDIS_URL are both set: REDIS_URL names one server');
+  }
+  const hosts = (name: string, raw: string, defaultPort: number): ReturnType<typeof parseHostPorts> => {
+    try {
+      return parseHostPorts(raw, defaultPort);
+    } catch (error) {
+      if (error instanceof RedisTopologyError) throw new ConfigError(name, error.message);
+      throw error;
+    }
+  };
+  if (sentinels) {
+    return { kind: 'sentinel', sentinels: hosts('REDIS_SENTINELS', sentinels, 26_379), name: env.REDIS_SENTINEL_NAME?.trim() || 'mymaster', ...(password ? { password } : {}) };
+  }
+  if (clusterNodes) return { kind: 'cluster', nodes: hosts('REDIS_CLUSTER_NODES', clusterNodes, 6_379), ...(password ? { password } : {}) };
+  return { kind: 'standalone' };
+}
+
 function hashAlgorithm(env: Environment): PayloadHashAlgorithm {
   try {
     return payloadHashAlgorithm(env);
@@ -110,6 +149,7 @@ function hashAlgorithm(env: Environment): PayloadHashAlgorithm {
 }
 
 export function readConfig(env: Environment = process.env): LadingConfig {
+  const topology = redisTopology(env);
   return {
     inbound: {
       maxPayloadBytes: positiveInteger(env, 'IDOC_MAX_BYTES', 20 * 1024 * 1024),
@@ -119,7 +159,10 @@ export function readConfig(env: Environment = process.env): LadingConfig {
     pipeline: {
       enabled: onOff(env, 'LADING_PIPELINE', true),
       redisUrl: redisUrl(env, 'REDIS_URL'),
-      queuePrefix: env.QUEUE_PREFIX?.trim() || 'lading',
+      redisTopology: topology,
+      queuePrefix: queuePrefixFor(env.QUEUE_PREFIX?.trim() || 'lading', topology),
+      leaderLeaseMs: leaseMs(env, 'LADING_LEADER_LEASE_MS', 5_000),
+      sapSendConcurrency: positiveInteger(env, 'SAP_SEND_CONCURRENCY', 4),
       partitions: positiveInteger(env, 'LEDGER_PARTITIONS', 8),
       maxBatch: positiveInteger(env, 'LEDGER_BATCH_MAX', 100),
       lingerMs: positiveInteger(env, 'LEDGER_BATCH_LINGER_MS', 20),

@@ -28,21 +28,25 @@ export interface RelayOptions {
   redriveAfterMs?: number;
   /** Most rows per pass. Default 2,000. */
   batchSize?: number;
+  /** Polls only while this says yes: with several instances, on the one holding the relay's role. Default always. */
+  activeWhen?: () => boolean;
 }
 
 export class Relay<Data> {
-  readonly #options: Required<RelayOptions>;
+  readonly #options: Required<Omit<RelayOptions, 'activeWhen'>>;
+  readonly #activeWhen: () => boolean;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #lastRedrive = 0;
 
   constructor(readonly name: string, private readonly source: RelaySource<Data>, private readonly target: RelayTarget<Data>, options: RelayOptions = {}) {
     this.#options = { intervalMs: options.intervalMs ?? 200, redriveAfterMs: options.redriveAfterMs ?? 15_000, batchSize: options.batchSize ?? 2_000 };
+    this.#activeWhen = options.activeWhen ?? ((): boolean => true);
   }
 
   start(): void {
     const tick = (): void => {
-      this.#running = this.pass().then(
+      this.#running = (this.#activeWhen() ? this.pass() : Promise.resolve(0)).then(
         () => undefined,
         (error: Error) => cds.log('pipeline').error(`${this.name} relay failed:`, error.message),
       ).finally(() => {

@@ -1,6 +1,8 @@
 import cds from '@sap/cds';
 import { ShipmentLedger, connectLedger, devnetConfig, loadFabricConfig, type LedgerConnection } from '../../connectors/fabric';
 import { resolveRedis, type RedisEndpoint } from '../../connectors/queue';
+import { redisConnections, type RedisTopology } from '../../connectors/queue/connection';
+import { Leadership } from '../../connectors/queue/leadership';
 import { loadSapConfig } from '../../connectors/sap';
 import { startDevnet, type Devnet } from '../../devnet';
 import { startSapSimulator, type SapSimulator } from '../../sap-simulator';
@@ -29,6 +31,17 @@ export interface LedgerSide {
 
 const log = cds.log('lading');
 
+/** The role whose holder relays the outbox to the ledger-submit queues (one poller across instances). */
+export const LEDGER_RELAY_ROLE = 'ledger-relay';
+
+/** One server: REDIS_URL, the local one, or a private one. Sentinel and Cluster: as configured, never started here. */
+async function redisEndpoint(redisUrl: string | undefined, topology: RedisTopology): Promise<RedisEndpoint> {
+  if (topology.kind === 'standalone') return resolveRedis(redisUrl);
+  const first = topology.kind === 'sentinel' ? topology.sentinels[0] : topology.nodes[0];
+  const hosts = (topology.kind === 'sentinel' ? topology.sentinels : topology.nodes).map((node) => `${node.host}:${node.port}`).join(',');
+  return { host: first?.host ?? '', port: first?.port ?? 0, url: `${topology.kind}:${topology.kind === 'sentinel' ? `${topology.name}@` : ''}${hosts}`, embedded: false };
+}
+
 export async function startLedgerSide(config: LadingConfig): Promise<LedgerSide> {
   const opened: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
@@ -36,9 +49,11 @@ export async function startLedgerSide(config: LadingConfig): Promise<LedgerSide>
     opened.length = 0;
   };
   try {
-    const redis = await resolveRedis(config.pipeline.redisUrl);
+    const redis = await redisEndpoint(config.pipeline.redisUrl, config.pipeline.redisTopology);
     if (redis.stop) opened.push(redis.stop);
     log.info(`Redis ${redis.embedded ? '(private redis-server) ' : ''}at ${redis.url}`);
+    const connections = redisConnections(redis, config.pipeline.redisTopology);
+    opened.push(connections.close);
 
     let devnet: Devnet | undefined;
     let fabricConfig;
@@ -56,11 +71,20 @@ export async function startLedgerSide(config: LadingConfig): Promise<LedgerSide>
     const ledger = new ShipmentLedger(connection);
 
     const { pipeline: settings } = config;
+    // Every instance works the queues; one at a time polls the outbox.
+    const leadership = { connection: connections.leadership, prefix: settings.queuePrefix, leaseMs: settings.leaderLeaseMs };
+    const relayRole = await new Leadership({
+      ...leadership, name: LEDGER_RELAY_ROLE,
+      onAcquired: () => log.info(`this instance took the ${LEDGER_RELAY_ROLE} role: it relays the outbox`),
+      onLost: (reason) => log.info(`this instance gave the ${LEDGER_RELAY_ROLE} role up (${reason})`),
+      onError: (error) => log.warn(`${LEDGER_RELAY_ROLE} role:`, error.message),
+    }).start();
+    opened.push(() => relayRole.stop());
     const pipeline = new LedgerPipeline({
-      connection: { host: redis.host, port: redis.port, maxRetriesPerRequest: null },
+      connection: connections.queues,
       prefix: settings.queuePrefix, ledger, mspId: fabricConfig.mspId, partitions: settings.partitions,
       maxBatch: settings.maxBatch, lingerMs: settings.lingerMs, lockDurationMs: settings.lockDurationMs,
-      relay: { redriveAfterMs: settings.redriveAfterMs },
+      relay: { redriveAfterMs: settings.redriveAfterMs, activeWhen: () => relayRole.isLeader },
     }).start();
     opened.push(() => pipeline.stop());
     log.info(`pipeline: ${settings.partitions} ledger-submit partitions, batches of up to ${settings.maxBatch} IDocs`);
@@ -76,15 +100,15 @@ export async function startLedgerSide(config: LadingConfig): Promise<LedgerSide>
         log.info(`SAP simulator (IDoc inbound, delivery API) at ${sapSimulator.url}, admin ${sapSimulator.url}/admin/stats`);
       }
       const sap = loadSapConfig();
-      sapSide = new SapSide({
-        connection: { host: redis.host, port: redis.port, maxRetriesPerRequest: null }, prefix: settings.queuePrefix, sap,
+      sapSide = await new SapSide({
+        connection: connections.queues, prefix: settings.queuePrefix, sap, concurrency: settings.sapSendConcurrency, leadership,
         ledgerConnection: connection, ledger, ownMspId: fabricConfig.mspId, redriveAfterMs: settings.redriveAfterMs,
       }).start();
       opened.push(() => (sapSide as SapSide).stop());
-      log.info(`SAP outbound: destination ${sap.destinationName}, ledger listener and acknowledgements on`);
+      log.info(`SAP outbound: destination ${sap.destinationName}; ledger listener and acknowledgements on the instance holding the sap-outbound role`);
     }
     const reconciler = await startReconciler({
-      connection: { host: redis.host, port: redis.port, maxRetriesPerRequest: null }, prefix: settings.queuePrefix, ledger,
+      connection: connections.queues, prefix: settings.queuePrefix, ledger,
       sap: config.sap.enabled ? loadSapConfig() : undefined, sapSide,
     });
     opened.push(() => reconciler.stop());

@@ -4,7 +4,10 @@ describe('readConfig', () => {
   it('has defaults for every setting', () => {
     expect(readConfig({})).toEqual({
       inbound: { maxPayloadBytes: 20 * 1024 * 1024, senderTimeZone: 'UTC', payloadHashAlgorithm: 'sha256' },
-      pipeline: { enabled: true, redisUrl: undefined, queuePrefix: 'lading', partitions: 8, maxBatch: 100, lingerMs: 20, lockDurationMs: 30_000, redriveAfterMs: 15_000 },
+      pipeline: {
+        enabled: true, redisUrl: undefined, redisTopology: { kind: 'standalone' }, queuePrefix: 'lading', leaderLeaseMs: 5_000, sapSendConcurrency: 4,
+        partitions: 8, maxBatch: 100, lingerMs: 20, lockDurationMs: 30_000, redriveAfterMs: 15_000,
+      },
       sap: { enabled: true, destinationConfigured: false, simulatorPort: 4005 },
       ledger: { fabricConfigured: false, devnetMspId: 'ShipperMSP' },
     });
