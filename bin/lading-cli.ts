@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { connectLedger, devnetConfig, LedgerError, loadFabricConfig, ShipmentLedger, type FabricConfig } from '../connectors/fabric';
+import { idocCommand } from './commands/idoc';
 import { reconcileCommand } from './commands/reconcile';
+import { redriveCommand } from './commands/redrive';
 import { verifyCommand } from './commands/verify';
 
 /**
@@ -8,14 +10,29 @@ import { verifyCommand } from './commands/verify';
  * 1 refused or failed (one line on stderr naming the cause), 2 wrong usage.
  */
 
-const USAGE = `Usage: lading <command> [options]
-
-Commands:
-  pod sign     Sign and record a proof of delivery as the consignee
+/** Help per command: `lading <command> --help` prints its own; `lading --help` prints them all. */
+const HELP: Record<string, string> = {
+  idoc: `  idoc post <file> [--transport xml|soap|flat]
+               Post an IDoc file to a running Lading as SAP's port would (XML, SOAP envelope or flat file,
+               recognised by its first characters). One line per IDoc: DOCNUM, status, outcome, message.
+               Exit 1 when an IDoc was rejected or conflicts with one received before.
+  idoc status <docnum | id>
+               An IDoc's status and its status history, as SAP's IDoc monitor (WE02) shows it.
+               Exit 1 when it is in error (51).
+               Both: --url <base> (default LADING_URL or http://localhost:4004); --user/--password or
+               LADING_USER/LADING_PASSWORD or LADING_TOKEN; without any, npm start's development user
+               (erp to post, operator to read).
+`,
+  redrive: `  redrive <dead-letter-id> | --all
+               Put what the pipeline gave up on back on its queue, after the cause is fixed (operator role;
+               same --url and credentials as idoc). Exit 1 when one could not be re-driven.
+`,
+  pod: `  pod sign     Sign and record a proof of delivery as the consignee
                --shipment <sender/delivery> --received-at <ISO time> --item <POSNR=qty[:unit]>... [--remarks <text>]
   pod verify   Check a recorded proof of delivery against the signer's certificate on the ledger
                --event <eventId>
-  verify <file | idoc-id>
+`,
+  verify: `  verify <file | idoc-id>
                Prove an IDoc unchanged against the ledger: which block and transaction hold each of its
                events, and whether the payload still hashes to what the ledger keeps.
                <file> (IDoc XML, SOAP or flat file) is checked against the ledger alone, as the identity below
@@ -23,19 +40,28 @@ Commands:
                <idoc-id> asks a running Lading about the payload its database holds now
                [--url <base>, default LADING_URL or http://localhost:4004; --user/--password or LADING_USER/
                LADING_PASSWORD (operator role), or LADING_TOKEN]. Exit 1 unless every IDoc is unchanged.
-  reconcile [--full]
+`,
+  reconcile: `  reconcile [--full]
                Start a reconciliation run (ERP and Lading against the ledger; default incremental: only what
                changed since the last run) on a running Lading and follow its progress; discrepancies are
                served at /odata/v4/reconciliation. Same --url/--user/--password/LADING_TOKEN as verify
                (operator role); [--interval <ms> between progress polls, default 500]. Progress on stderr:
                a bar on a terminal, else a line per 10%. Exit 1 when the run failed or Lading refused.
+`,
+};
 
+const IDENTITY = `
 Identity (the organisation that acts):
   FABRIC_PEER_ENDPOINT, FABRIC_MSP_ID, FABRIC_CERT_PATH, FABRIC_KEY_PATH (see connectors/fabric/README.md)
   or --devnet <dir> --peer <host:port> --org <MSPID> to act as a devnet organisation
   (npm start's devnet: --devnet .devnet --peer 127.0.0.1:7051 --org ConsigneeMSP)
 
 Options: --json  print the result as JSON;  --help  this text`;
+
+const USAGE = `Usage: lading <command> [options]
+
+Commands:
+${Object.values(HELP).join('')}${IDENTITY}`;
 
 class UsageError extends Error {}
 
@@ -55,7 +81,7 @@ function parse(args: string[]): { words: string[]; options: Options } {
       continue;
     }
     const name = arg.slice(2);
-    if (name === 'json' || name === 'help' || name === 'full') {
+    if (name === 'json' || name === 'help' || name === 'full' || name === 'all') {
       flags.add(name);
       continue;
     }
@@ -92,8 +118,14 @@ async function run(args: string[]): Promise<unknown> {
   const { words, options } = parse(args);
   const [group, command] = words;
   if (options.flags.has('help') || !group) {
-    console.log(USAGE);
+    console.log(group && HELP[group] ? `Usage: lading ${HELP[group].trimStart()}` : USAGE);
     return undefined;
+  }
+  if (group === 'idoc') {
+    return idocCommand(words.slice(1), { values: options.values, json: options.flags.has('json'), usageError: (message) => new UsageError(message) });
+  }
+  if (group === 'redrive') {
+    return redriveCommand(words.slice(1), { values: options.values, all: options.flags.has('all'), json: options.flags.has('json'), usageError: (message) => new UsageError(message) });
   }
   if (group === 'verify') {
     return verifyCommand(words.slice(1), { values: options.values, json: options.flags.has('json'), identity: () => identity(options), usageError: (message) => new UsageError(message) });

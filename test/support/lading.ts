@@ -19,11 +19,13 @@ type Axios = {
 
 /** Starts Lading in-process (cds.test, in-memory SQLite) and returns a small HTTP client. */
 export function startLading() {
-  const test = cds.test(PROJECT_ROOT) as unknown as { axios: Axios };
+  const test = cds.test(PROJECT_ROOT) as unknown as { axios: Axios; url: string };
   const request = async <T = unknown>(config: Record<string, unknown>): Promise<HttpAnswer<T>> =>
     test.axios.request<T>({ validateStatus: () => true, ...config });
   return {
     request,
+    /** Base URL of the running server, for clients other than the test's own (a CLI child). */
+    url: (): string => test.url,
     postIdoc: <T = IdocAnswer>(body: string | Buffer, options: { user?: string; contentType?: string } = {}) =>
       request<T>({
         method: 'POST', url: '/idoc/xml', data: body,
