@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { Devnet } from '../ledger/support';
+import { mapIdoc, readControlRecord, readIdocXml } from '../../mappings';
+import { connectAs, Devnet } from '../ledger/support';
 import { fixture, PROJECT_ROOT } from '../support/lading';
 import { basic, LadingProcess } from '../support/lading-process';
 import { ledgerEnv } from '../support/ledger-env';
@@ -23,6 +24,7 @@ const SCREENSHOTS = join(PROJECT_ROOT, 'test', 'ui', 'screenshots');
 const REJECTED_DOCNUM = '0000000090000001';
 const POSTED_DOCNUM = '0000000090000002';
 const DELIVERY = '0080090002';
+const REFUSED_DOCNUM = '0000000090000003';
 
 let devnet: Devnet;
 let workDir: string;
@@ -151,12 +153,41 @@ describe('web UI', () => {
     expect(answer.body.error.message).toContain('posted on the ledger');
   });
 
-  it('shows dead letters, queue and ledger health, and the screens still to come', async () => {
-    await page.goto(`${lading?.url}/lading/webapp/index.html#/dead-letters`);
-    await page.getByText('Work the pipeline gave up on').waitFor({ timeout: 30_000 });
-    await screenshot('dead-letters');
+  it('lists a dead letter and re-drives it', async () => {
+    // Another party already recorded a different fact under the id of this IDoc's receipt event: the ledger refuses it.
+    const xml = delivery('0080090003', REFUSED_DOCNUM);
+    const [parsed] = readIdocXml(xml).idocs;
+    const receipt = mapIdoc(readControlRecord(parsed?.control), parsed?.segments ?? [], { payloadHash: 'a'.repeat(64), receivedAt: new Date().toISOString() }).events[0];
+    if (!receipt) throw new Error('the fixture maps to no event');
+    const shipper = await connectAs(devnet, 'ShipperMSP');
+    try {
+      await shipper.ledger.recordEvents([{ ...receipt, payloadHash: 'b'.repeat(64), source: { idocType: 'DELVRY07', docnum: '0000000000000001' } }]);
+    } finally {
+      shipper.close();
+    }
+    expect(await postIdoc(xml)).toBe(200);
+    await waitFor('the dead letter', async () => (await idocsOf(REFUSED_DOCNUM)).find((row) => row.status === '51'), 60_000, 250);
 
-    await page.getByText('Queue and ledger health', { exact: true }).first().click();
+    await page.goto(`${lading?.url}/lading/webapp/index.html#/dead-letters`);
+    const letters = page.locator('[id$="--deadLetters--letters"]');
+    const row = letters.locator('tr', { hasText: REFUSED_DOCNUM });
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain('The ledger refused the events of this IDoc');
+    await screenshot('dead-letters');
+    await row.getByRole('button', { name: 'Re-drive' }).click();
+    await page.getByText(`IDoc ${REFUSED_DOCNUM} is back on the ledger queue`).first().waitFor({ timeout: 30_000 });
+    // Nothing was fixed on the ledger: it is dead-lettered again, under the re-driven job.
+    const again = await waitFor('a second dead letter', async () => {
+      const answer = await admin<{ value: { jobId: string; redrivenAt: string | null }[] }>(`DeadLetters?$filter=idoc/docnum eq '${REFUSED_DOCNUM}'&$orderby=createdAt`);
+      return answer.body.value.length === 2 ? answer.body.value : undefined;
+    }, 60_000, 250);
+    expect(again[0]?.redrivenAt).not.toBeNull();
+    expect(again[1]?.jobId).toBe(`${again[0]?.jobId}-r1`);
+  }, 120_000);
+
+  it('shows queue and ledger health, and the screens still to come', async () => {
+
+    await page.goto(`${lading?.url}/lading/webapp/index.html#/health`);
     const ready = page.locator('[id$="--readyStatus-text"]');
     await waitFor('readiness shown', async () => ((await ready.textContent()) === 'Ready' ? true : undefined), 30_000, 200);
     expect(await page.locator('[id$="--ledgerStatus-text"]').textContent()).toBe('up');
