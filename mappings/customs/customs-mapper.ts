@@ -1,3 +1,4 @@
+import { IdocError } from '../errors';
 import type { ControlRecord } from '../idoc/control-record';
 import type { Segment } from '../idoc/segment';
 import { childrenNamed, field } from '../idoc/segment';
@@ -74,19 +75,42 @@ function eventOf(reading: DeclarationReading, shipment: DeliveryRecord, control:
   return { eventId, ...event };
 }
 
+const LOGICAL_SYSTEM = /^[A-Z0-9_]{1,10}$/;
+
+/**
+ * Z1LADING_DECL-LOGSYS: the logical system of the SAP system the delivery belongs to, when the
+ * sender is another one (GTS sends with its own). Shipment ids are `<delivery's system>/<VBELN>`,
+ * so without it the declarations would join a shipment of the sender's name, not the delivery's.
+ */
+function deliverySystem(header: Segment | undefined): string | undefined {
+  let system: string | undefined;
+  for (const segment of header ? childrenNamed(header, DECLARATION_SEGMENT) : []) {
+    const value = field(segment, 'LOGSYS')?.toUpperCase();
+    if (value === undefined) continue;
+    const fail = (message: string): IdocError => new IdocError({ code: 'INVALID_FIELD', message: `${segment.name}-LOGSYS: ${message}`, segment: segment.name, field: 'LOGSYS' });
+    if (!LOGICAL_SYSTEM.test(value)) throw fail(`"${value}" is not a logical system name (up to 10 letters, digits, _)`);
+    if (system !== undefined && value !== system) throw fail(`${value} differs from ${system} of another declaration: one IDoc, one delivery`);
+    system = value;
+  }
+  return system;
+}
+
 export function mapCustoms(control: ControlRecord, segments: Segment[], options: MappingOptions): MappedCustoms {
-  const { shipment: delivery } = mapDelivery(segments, { control, ...options });
-  const header = segments.find((segment) => segment.name === 'E1EDL20') as Segment;
+  const header = segments.find((segment) => segment.name === 'E1EDL20');
+  const system = deliverySystem(header);
+  const { shipment: delivery } = mapDelivery(segments, { control: system ? { ...control, senderPartner: system } : control, ...options });
+  // Present: mapDelivery refuses an IDoc without its E1EDL20.
+  const deliveryHeader = header as Segment;
   // The declarations are mapped here, so they are no unmapped extension of the delivery.
   const shipment: DeliveryRecord = { ...delivery, extensionSegments: delivery.extensionSegments.filter((unmapped) => unmapped.path !== `E1EDL20/${DECLARATION_SEGMENT}`) };
-  const deliveryItems = new Set(childrenNamed(header, 'E1EDL24').flatMap((item) => {
+  const deliveryItems = new Set(childrenNamed(deliveryHeader, 'E1EDL24').flatMap((item) => {
     const number = field(item, 'POSNR');
     return number === undefined ? [] : [alpha(number, 6)];
   }));
   const declarations: CustomsDeclarationRecord[] = [];
   const events: ShipmentEvent[] = [];
   const customsValues: Record<string, CustomsLedgerValues> = {};
-  for (const segment of childrenNamed(header, DECLARATION_SEGMENT)) {
+  for (const segment of childrenNamed(deliveryHeader, DECLARATION_SEGMENT)) {
     const reading = readDeclaration(segment, deliveryItems);
     const event = eventOf(reading, shipment, control, options.payloadHash);
     const values = ledgerValues(reading);
@@ -97,7 +121,7 @@ export function mapCustoms(control: ControlRecord, segments: Segment[], options:
   }
   return {
     shipment,
-    deliveryIncluded: childrenNamed(header, 'E1EDL24').length > 0 || childrenNamed(header, 'E1ADRM1').length > 0,
+    deliveryIncluded: childrenNamed(deliveryHeader, 'E1EDL24').length > 0 || childrenNamed(deliveryHeader, 'E1ADRM1').length > 0,
     declarations,
     events,
     customsValues,

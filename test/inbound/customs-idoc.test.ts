@@ -91,6 +91,19 @@ describe('customs IDocs over HTTP', () => {
     expect(answer.data.statusHistory?.map((record) => record.status)).toEqual(['SUBM', 'HOLD', 'APPR', 'RELS']);
   });
 
+  it('joins an exit confirmation GTS sends under its own name to the delivery LOGSYS names', async () => {
+    const exit = fixture('customs/decl07-export-released.xml').replace(/0000000001007011/g, '0000000001007014')
+      .replace('<SNDPRN>S4HCLNT100</SNDPRN>', '<SNDPRN>GTSCLNT100</SNDPRN>')
+      .replace(/<Z1LADING_DECL SEGMENT="1">.*?<\/Z1LADING_DECL>\s*(?=<Z1LADING_DECL)/s, '')
+      .replace('<STATUS>RELS</STATUS><DECDAT>20261125</DECDAT><DECTIM>111000</DECTIM>', '<LOGSYS>S4HCLNT100</LOGSYS><STATUS>EXIT</STATUS><DECDAT>20261127</DECDAT><DECTIM>163000</DECTIM>');
+    expect(exit).toContain('<STATUS>EXIT</STATUS>');
+    expect((await lading.postIdoc(exit)).status).toBe(200);
+    const answer = await broker<Declaration>('broker-a', `CustomsDeclarations(${key(EXPORT_ID)})?$expand=statusHistory($orderby=statusAt)`);
+    expect(answer.data.status).toBe('EXIT');
+    expect(answer.data.statusHistory?.map((record) => record.status)).toEqual(['SUBM', 'HOLD', 'APPR', 'RELS', 'EXIT']);
+    expect((await rows('lading.Shipments', { ID: 'GTSCLNT100/0080007001' }))).toEqual([]);
+  });
+
   it('stores the import declaration: held, then inspected, with reasons', async () => {
     const answer = await broker<Declaration>('broker-b', `CustomsDeclarations(${key(IMPORT_ID)})?$expand=items,statusHistory($orderby=statusAt)`);
     expect(answer.status).toBe(200);

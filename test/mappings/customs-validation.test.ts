@@ -93,6 +93,16 @@ describe('customs declaration validation', () => {
     expect(error.message).toContain('total');
   });
 
+  it.each([
+    ['a logical system with a space', '<LOGSYS>S4H CLNT</LOGSYS>', '<LOGSYS>S4HCLNT100</LOGSYS>', 'is not a logical system'],
+    ['two declarations naming different systems', '<LOGSYS>S4HCLNT100</LOGSYS>', '<LOGSYS>ERPCLNT200</LOGSYS>', 'one IDoc, one delivery'],
+  ])('refuses %s (LOGSYS)', (_what, first, second, message) => {
+    const xml = RELEASED.replace('<PROCD>1000</PROCD>', `<PROCD>1000</PROCD>${first}`).replace('<STATUS>RELS</STATUS>', `${second}<STATUS>RELS</STATUS>`);
+    const error = errorOf(xml);
+    expect({ code: error.code, segment: error.segment, field: error.field }).toEqual({ code: 'INVALID_FIELD', segment: 'Z1LADING_DECL', field: 'LOGSYS' });
+    expect(error.message).toContain(message);
+  });
+
   it('refuses an item without a currency when the declaration has none either', () => {
     const xml = SUBMITTED.replace('<WAERK>EUR</WAERK>\n', '\n');
     const error = errorOf(xml);

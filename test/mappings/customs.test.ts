@@ -113,6 +113,19 @@ describe('customs declarations (ZLADING_DECL01)', () => {
     ]);
   });
 
+  it('joins the delivery of the system LOGSYS names when GTS sends with its own name', () => {
+    const fromGts = fixture('customs/decl07-export-released.xml').replace('<SNDPRN>S4HCLNT100</SNDPRN>', '<SNDPRN>GTSCLNT100</SNDPRN>');
+    const read = (xml: string): MappedCustomsIdoc => mapAll(readIdocXml(xml))[0] as MappedCustomsIdoc;
+    expect(read(fromGts).shipmentIds).toEqual(['GTSCLNT100/0080007001']);
+    const named = read(fromGts.replace(/<PROCD>1000<\/PROCD>/, '<PROCD>1000</PROCD><LOGSYS>S4HCLNT100</LOGSYS>'));
+    expect(named.shipmentIds).toEqual(['S4HCLNT100/0080007001']);
+    expect(named.declarations.map((declaration) => declaration.declarationId)).toEqual([
+      'S4HCLNT100/0080007001/EX/GTS-EX-2026-0042', 'S4HCLNT100/0080007001/EX/GTS-EX-2026-0042',
+    ]);
+    // The same facts as when the delivery's own system sends them: the same event ids.
+    expect(named.events.map((event) => event.eventId)).toEqual(map('customs/decl07-export-released.xml').events.map((event) => event.eventId));
+  });
+
   it('maps held and inspected import declarations with their reasons (reasons stay off the ledger)', () => {
     const mapped = map('customs/decl07-import-held-inspected.xml');
     expect(mapped.declarations.map((declaration) => [declaration.declarationType, declaration.status, declaration.reason])).toEqual([

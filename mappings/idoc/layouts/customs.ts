@@ -10,7 +10,7 @@ export const CUSTOMS_LAYOUTS: Readonly<Record<string, SegmentLayout>> = {
     source: 'unconfirmed',
     fields: [
       ['DECTYP', 2], ['DECNO', 35], ['MRN', 18], ['OFFICE', 8], ['PROCD', 4], ['STATUS', 4], ['DECDAT', 8],
-      ['DECTIM', 6], ['TZONE', 6], ['WAERK', 5], ['REASON', 70],
+      ['DECTIM', 6], ['TZONE', 6], ['WAERK', 5], ['REASON', 70], ['LOGSYS', 10],
     ],
   },
   Z1LADING_DECL_ITEM: {
