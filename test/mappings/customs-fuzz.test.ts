@@ -14,7 +14,7 @@ const SEED = 4243;
 const RUNS = 400;
 const BASE = fixture('customs/decl07-export-submitted.xml');
 
-const DECLARATION_FIELDS = ['DECTYP', 'DECNO', 'MRN', 'OFFICE', 'PROCD', 'STATUS', 'DECDAT', 'DECTIM', 'TZONE', 'WAERK', 'REASON'] as const;
+const DECLARATION_FIELDS = ['DECTYP', 'DECNO', 'MRN', 'OFFICE', 'PROCD', 'STATUS', 'DECDAT', 'DECTIM', 'TZONE', 'WAERK', 'REASON', 'LOGSYS'] as const;
 const ITEM_FIELDS = ['POSNR', 'STAWN', 'HERKL', 'CUSTVAL', 'WAERK', 'DUTY'] as const;
 
 /** Sets a field of the first Z1LADING_DECL (or of its item `item`), adding it when absent. */
