@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ContractRejectedError } from '../../connectors/fabric';
 import { freePort, redisAnswers } from '../../connectors/queue';
+import { mapIdoc, readControlRecord, readIdocXml, type MappedCustomsIdoc } from '../../mappings';
 import { connectAs, Devnet, failureOf, type OrgClient } from '../ledger/support';
 import { applyEnv, ledgerEnv } from '../support/ledger-env';
 import { fixture, startLading } from '../support/lading';
@@ -126,5 +127,19 @@ describe('customs IDocs → ledger', () => {
     ]);
     // The reasons stay in Lading's database.
     expect(JSON.stringify(records)).not.toContain('Certificate of origin');
+  });
+  it('is why a customs feed records as BrokerMSP: the shipper may file a declaration, not record a decision', async () => {
+    // The same mapping a Lading with the shipper's identity would send (another delivery, so nothing collides).
+    const mapOf = (name: string): MappedCustomsIdoc => {
+      const [idoc] = readIdocXml(fixture(`customs/${name}`).replace(/0080007001/g, '0080007301')).idocs;
+      return mapIdoc(readControlRecord(idoc?.control), idoc?.segments ?? [], { payloadHash: 'c'.repeat(64), receivedAt: '2026-11-25T12:00:00.000Z' }) as MappedCustomsIdoc;
+    };
+    const submitted = mapOf('decl07-export-submitted.xml');
+    await expect(shipper.ledger.recordEvents(submitted.events, submitted.customsValues)).resolves.toMatchObject({ result: { recorded: [submitted.events[0]?.eventId] } });
+    const released = mapOf('decl07-export-released.xml');
+    const refused = await failureOf(() => shipper.ledger.recordEvents(released.events));
+    expect(refused).toBeInstanceOf(ContractRejectedError);
+    expect(refused).toMatchObject({ reason: 'forbidden', retry: 'never' });
+    expect((refused as Error).message).toContain('not authorised');
   });
 });
