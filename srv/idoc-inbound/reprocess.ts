@@ -1,6 +1,7 @@
 import cds from '@sap/cds';
 import type { XmlIdocPacket } from '../../mappings';
-import { contentHashOf, IdocError, mapIdoc, readControlRecord, readIdocFlat, readIdocSoap, readIdocXml, sha256Hex } from '../../mappings';
+import { contentHashOf, IdocError, mapIdoc, readControlRecord, readIdocFlat, readIdocSoap, readIdocXml } from '../../mappings';
+import { hashPayload } from '../observability/payload-hash';
 import { IdocStatusRecords, InboundIdocs, Outbox } from '#cds-models/lading';
 import type { InboundConfig } from '../config';
 import { redrive } from '../pipeline/settlement';
@@ -95,7 +96,7 @@ async function tryMapping(row: StoredRow, config: InboundConfig): Promise<XmlIdo
     const [idoc] = packet.idocs as [XmlIdocPacket['idocs'][number]];
     const control = readControlRecord(idoc.control);
     mapIdoc(control, idoc.segments, {
-      payloadHash: sha256Hex(idoc.raw), receivedAt: row.receivedAt ?? new Date().toISOString(), senderTimeZone: config.senderTimeZone,
+      payloadHash: hashPayload(idoc.raw, config.payloadHashAlgorithm), receivedAt: row.receivedAt ?? new Date().toISOString(), senderTimeZone: config.senderTimeZone,
     });
     return packet;
   } catch (error) {
