@@ -42,6 +42,10 @@ export interface DevnetStartOptions {
   dir?: string;
   /** PEM server certificate and key: devnet then serves gRPC over TLS only. */
   tls?: { certPath: string; keyPath: string };
+  /** One peer per organisation (devnet's `peers`); their addresses are in GET /peers of the admin API. */
+  peers?: string[];
+  /** devnet's `endorsementPolicy`, e.g. `AND('ShipperMSP.peer','CarrierMSP.peer')`; needs `peers`. */
+  endorsementPolicy?: string;
 }
 
 /** One running devnet process. `dir` outlives restarts; `dispose()` removes it. */
