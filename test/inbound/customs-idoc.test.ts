@@ -116,6 +116,19 @@ describe('customs IDocs over HTTP', () => {
     expect(shipment.data.status).toBe('CUSTOMS_INSPECTION');
   });
 
+  it('sends values only with a new event: items that come after their status was recorded stay off the ledger', async () => {
+    const full = fixture('customs/decl07-export-submitted.xml').replace(/0080007001/g, '0080007401').replace(/0000000001007001/g, '0000000001007401');
+    const bare = full.replace(/<Z1LADING_DECL_ITEM SEGMENT="1">.*?<\/Z1LADING_DECL_ITEM>\s*/gs, '').replace(/0000000001007401/g, '0000000001007400');
+    expect(bare).not.toContain('Z1LADING_DECL_ITEM');
+    expect((await lading.postIdoc(bare)).status).toBe(200);
+    expect((await lading.postIdoc(full)).status).toBe(200);
+    const id = 'S4HCLNT100/0080007401/EX/GTS-EX-2026-0042';
+    const [status] = await rows<{ eventId: string }>('lading.CustomsStatusRecords', { declaration_ID: id });
+    expect(await rows('lading.CustomsLedgerValues', { eventId: status?.eventId })).toEqual([]);
+    // Lading keeps the items with the declaration all the same.
+    expect(await rows('lading.CustomsDeclarationItems', { declaration_ID: id })).toHaveLength(3);
+  });
+
   it('refuses a declaration with a bad HS code with 422 naming segment and field, stored with status 51', async () => {
     const bad = fixture('customs/decl07-export-submitted.xml').replace(/0000000001007001/g, '0000000001007099').replace('<STAWN>841391</STAWN>', '<STAWN>8413911</STAWN>');
     const answer = await lading.postIdoc(bad);
@@ -165,9 +178,9 @@ describe('customs declarations in the broker view', () => {
   it('shows each broker the declarations of its own shipments only', async () => {
     const a = await broker<{ value: Declaration[] }>('broker-a', 'CustomsDeclarations');
     const b = await broker<{ value: Declaration[] }>('broker-b', 'CustomsDeclarations');
-    // broker-a is customs broker (CB) of the export and of the three copies posted by transport.
-    const transportCopies = [0, 1, 2].map((index) => `S4HCLNT100/008000720${index}/EX/GTS-EX-2026-0042`);
-    expect(a.data.value.map((declaration) => declaration.ID).sort()).toEqual([EXPORT_ID, ...transportCopies].sort());
+    // broker-a is customs broker (CB) of the export and of the copies posted above under other deliveries.
+    const copies = ['0080007200', '0080007201', '0080007202', '0080007401'].map((delivery) => `S4HCLNT100/${delivery}/EX/GTS-EX-2026-0042`);
+    expect(a.data.value.map((declaration) => declaration.ID).sort()).toEqual([EXPORT_ID, ...copies].sort());
     expect(b.data.value.map((declaration) => declaration.ID)).toEqual([IMPORT_ID]);
   });
 

@@ -1,6 +1,6 @@
 import type { CustomsDeclarationRecord, MappedCustomsIdoc } from '../../../mappings';
 import {
-  CustomsDeclarationItems, CustomsDeclarations, CustomsLedgerValues, CustomsStatusRecords, Shipments,
+  CustomsDeclarationItems, CustomsDeclarations, CustomsLedgerValues, CustomsStatusRecords, ShipmentEvents, Shipments,
 } from '#cds-models/lading';
 import { storeDelivery } from './delivery';
 
@@ -40,11 +40,15 @@ async function storeStatus(declaration: CustomsDeclarationRecord, idocId: string
   });
 }
 
-/** Values go with the event once, as the ledger gets them once (store.ts inserts only new events). */
+/**
+ * Values go with a new event only, as the ledger gets each event once (store.ts inserts only new
+ * events, after these records): values arriving for an event already known would never reach it.
+ */
 async function storeLedgerValues(declaration: CustomsDeclarationRecord): Promise<void> {
   const { values, eventId } = declaration;
   if (!values) return;
-  const known = await SELECT.one.from(CustomsLedgerValues).columns('eventId').where({ eventId });
+  const known = await SELECT.one.from(CustomsLedgerValues).columns('eventId').where({ eventId })
+    ?? await SELECT.one.from(ShipmentEvents).columns('eventId').where({ eventId });
   if (known) return;
   await INSERT.into(CustomsLedgerValues).entries({
     eventId, declaredValue: values.declaredValue, currency: values.currency, duty: values.duty ?? null,
