@@ -162,7 +162,7 @@ export async function runDevnet(config: ResolvedConfig): Promise<RunningDevnet> 
           streams: peerStreams,
           endorsers,
           shutdown: shutdown.signal,
-          multiPeer: node && collector ? { localMspId: node.mspId, collector } : undefined,
+          multiPeer: node && collector && peers ? { localMspId: node.mspId, collector, peers } : undefined,
           down,
         }),
       );

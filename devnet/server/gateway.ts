@@ -16,6 +16,7 @@ import type { Ledger } from '../ledger/ledger';
 import type { Orderer } from '../ledger/orderer';
 import { chaincodeEventsHandler } from './chaincodeevents';
 import type { EndorsementCollector } from './collect';
+import type { PeerSet } from './peers';
 import { ChaincodeFailure, PeerFailure, type ProposalProcessor } from './endorser';
 import { callSignal, checkSignedRequest, unary } from './rpc';
 import type { StreamRegistry } from './streams';
@@ -36,7 +37,7 @@ export interface GatewayServiceOptions {
   /** Aborted at shutdown, ending waits on commits. */
   shutdown: AbortSignal;
   /** Multi-peer devnet: this peer's organisation and the collector that gathers endorsements from the peers the policy needs. */
-  multiPeer?: { localMspId: string; collector: EndorsementCollector };
+  multiPeer?: { localMspId: string; collector: EndorsementCollector; peers: PeerSet };
   /** True while this peer is stopped (multi-peer devnet). */
   down?: () => boolean;
 }
@@ -80,6 +81,13 @@ class GatewayContext {
 function evaluateHandler(ctx: GatewayContext): handleUnaryCall<gateway.EvaluateRequest, gateway.EvaluateResponse> {
   return unary(ctx.options, status.UNKNOWN, async (request) => {
     const proposal = ctx.unpack(request.getProposedTransaction());
+    const targets = request.getTargetOrganizationsList();
+    const multiPeer = ctx.options.multiPeer;
+    if (multiPeer && targets.length > 0) {
+      // All peers share the committed state, so any running peer of a target org answers the same; none running is Fabric's evaluator error.
+      const running = targets.some((mspId) => multiPeer.peers.get(mspId)?.stopped === false);
+      if (!running) throw new GatewayRpcError(status.UNAVAILABLE, `no peers available to evaluate chaincode ${ctx.options.chaincodeName} in channel ${ctx.options.channelId}`);
+    }
     try {
       const { result } = await ctx.options.processor.process(proposal, false);
       const response = new peer.Response();

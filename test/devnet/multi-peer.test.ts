@@ -272,3 +272,28 @@ test('every peer delivers the same chaincode events and the same blocks', async 
   expect(reference?.events.map((e) => JSON.parse(e.payload) as unknown)).toEqual(keys.map((key) => ({ key, value: `value of ${key}` })));
   for (const other of others) expect(other).toEqual(reference);
 });
+
+test("a client on the broker's peer, which the policy does not need: the gateway gathers the shipper's and the carrier's endorsements", async () => {
+  const broker = connectToPeer(net.devnet, 'BrokerMSP');
+  const transaction = await contract(broker).newProposal('put', { arguments: ['and-broker', 'via-broker-gateway'] }).endorse();
+  expect(endorsersOf(transaction.getBytes())).toEqual(['ShipperMSP', 'CarrierMSP']);
+  expect((await (await transaction.submit()).getStatus()).successful).toBe(true);
+  expect(await committedValue(broker.gateway, 'and-broker')).toBe('via-broker-gateway');
+});
+
+test('evaluate aimed at organisations (the client sends endorsingOrganizations as target_organizations) whose peers are all stopped: UNAVAILABLE', async () => {
+  await admin(net.devnet, 'POST', '/peers/ShipperMSP', { stopped: true });
+  const refused = await contract(carrier)
+    .newProposal('get', { arguments: ['and-1'], endorsingOrganizations: ['ShipperMSP'] })
+    .evaluate()
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  expect(refused).toBeInstanceOf(GatewayError);
+  expect((refused as GatewayError).code).toBe(grpcStatus.UNAVAILABLE);
+  expect((refused as GatewayError).message).toContain('no peers available to evaluate chaincode lading in channel logistics');
+  // A running target answers.
+  const value = await contract(carrier).newProposal('get', { arguments: ['and-1'], endorsingOrganizations: ['ShipperMSP', 'CarrierMSP'] }).evaluate();
+  expect(utf8(value)).toBe('recorded');
+});
