@@ -106,6 +106,15 @@ export async function runDevnet(config: ResolvedConfig): Promise<RunningDevnet> 
     const streams = new StreamRegistry();
     const shutdown = new AbortController();
 
+    const endorsers = new Map(orgs.map((org) => [org.mspId, endorserOf(org)]));
+
+    // Multi-peer: one node per listed organisation, each served on its own endpoint; checked before anything starts.
+    const nodes: PeerNode[] = (config.peers ?? []).map((mspId) => {
+      const endorser = endorsers.get(mspId);
+      if (!endorser) throw new ConfigError(`peers names ${mspId}, which is not an organisation of this devnet (${msps.mspIds.join(', ')})`);
+      return { mspId, address: '', endorser, streams: new StreamRegistry(), stopped: false, tamperEndorsements: 0 };
+    });
+
     // Teardown runs in reverse: admin API, orderer flush, end waits and streams, gRPC server, chaincode, ledger.
     const ledger = await Ledger.open({ dir, channelId: config.channel, msps, orgs, endorsementPolicy: config.endorsementPolicy });
     teardown.add(() => ledger.close());
@@ -128,14 +137,6 @@ export async function runDevnet(config: ResolvedConfig): Promise<RunningDevnet> 
       ? ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(config.tls.certPath), private_key: readFileSync(config.tls.keyPath) }], false)
       : ServerCredentials.createInsecure();
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    const endorsers = new Map(orgs.map((org) => [org.mspId, endorserOf(org)]));
-
-    // Multi-peer: one node per listed organisation, each served on its own endpoint.
-    const nodes: PeerNode[] = (config.peers ?? []).map((mspId) => {
-      const endorser = endorsers.get(mspId);
-      if (!endorser) throw new ConfigError(`peers names ${mspId}, which is not an organisation of this devnet (${msps.mspIds.join(', ')})`);
-      return { mspId, address: '', endorser, streams: new StreamRegistry(), stopped: false, tamperEndorsements: 0 };
-    });
     const peers = nodes.length > 0 ? new PeerSet(nodes, (node) => node.streams.dropAll(new GatewayRpcError(status.UNAVAILABLE, `peer ${node.mspId} stopped by devnet`))) : undefined;
     const collector = peers
       ? new EndorsementCollector({ channelId: config.channel, chaincodeName: config.chaincodeName, chaincodeVersion: config.chaincodeVersion, processor, ledger, peers, policy: config.endorsementPolicy })
