@@ -3,6 +3,7 @@ import { readConfig } from './config';
 import { healthRoutes } from './health';
 import { idocXmlRoute } from './idoc-inbound/http';
 import { observabilityRoutes } from './observability/routes';
+import { financeExportRoutes } from './settlement/export-routes';
 import { startLedgerSide } from './pipeline/runtime';
 import { runningLedgerSide, setRunningLedgerSide } from './running';
 import { ensureSchema } from './schema';
@@ -28,6 +29,7 @@ cds.on('bootstrap', (app) => {
   app.use(idocXmlRoute(config.inbound));
   // The web UI (app/lading, served by CAP from app/) loads OpenUI5 from here, offline.
   app.use(ui5Resources());
+  app.use(financeExportRoutes());
 });
 
 cds.on('served', async () => {

@@ -1,5 +1,6 @@
 import type { IdocKind, MappedIdoc } from '../../../mappings';
 import { storeDeliveries, storeDelivery } from './delivery';
+import { storeInvoice } from './invoice';
 import { storeTransport } from './transport';
 import { storeCustoms } from './customs';
 
@@ -12,6 +13,7 @@ type RecordStores = { [K in IdocKind]: (mapped: Extract<MappedIdoc, { kind: K }>
 // Typed per kind: a kind added to MappedIdoc without a store here fails the type check.
 const STORES: RecordStores = {
   delivery: (mapped, idocId) => storeDelivery(mapped.shipment, idocId),
+  invoice: (mapped, idocId) => storeInvoice(mapped.invoice, idocId),
   transport: (mapped, idocId) => storeTransport(mapped.transport, idocId),
   customs: (mapped, idocId) => storeCustoms(mapped, idocId),
 };
