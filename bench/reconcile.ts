@@ -32,6 +32,7 @@ const DIRECT_SEED_FROM = 5_000;
 
 interface ChildResult {
   ms: number;
+  changed?: number;
   maxRssMiB: number;
   shipments: number;
   message?: string;
@@ -131,8 +132,12 @@ async function deployModel(file: string): Promise<void> {
   await (db as unknown as { disconnect(): Promise<void> }).disconnect();
 }
 
+type Step = 'full' | 'incremental' | 'ledger-only';
+
 interface ChildTask {
-  task: 'full' | 'incremental' | 'ledger-only';
+  /** Measured one after the other in the same process; before an incremental step 1 % of the shipments change. */
+  steps: Step[];
+  count: number;
   /** Read the ledger's event records to compare payload hashes (getEvents per page). */
   verifyHashes: boolean;
   dbFile: string;
@@ -140,8 +145,8 @@ interface ChildTask {
   devnetDir: string;
 }
 
-/** Runs one measured task in a fresh Node process and reads its one JSON line. */
-function inChild(task: ChildTask): Promise<ChildResult> {
+/** Runs measured steps in a fresh Node process and reads its one JSON line (one result per step). */
+function inChild(task: ChildTask): Promise<ChildResult[]> {
   return new Promise((resolve, reject) => {
     const heap = process.env.BENCH_RECONCILE_HEAP_MB ? [`--max-old-space-size=${process.env.BENCH_RECONCILE_HEAP_MB}`] : [];
     const child = spawn(process.execPath, [...heap, '--import', 'tsx', join(PROJECT_ROOT, 'bench', 'reconcile.ts'), '--child', JSON.stringify(task)], {
@@ -155,8 +160,8 @@ function inChild(task: ChildTask): Promise<ChildResult> {
     child.once('error', reject);
     child.once('exit', (code) => {
       const line = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) reject(new Error(`reconcile child (${task.task}) exited ${code}: ${stderr}`));
-      else resolve(JSON.parse(line) as ChildResult);
+      if (code !== 0 || !line.startsWith('[')) reject(new Error(`reconcile child (${task.steps.join(', ')}) exited ${code}: ${stderr}`));
+      else resolve(JSON.parse(line) as ChildResult[]);
     });
   });
 }
@@ -168,21 +173,29 @@ async function childMain(task: ChildTask): Promise<void> {
   await cds.connect.to('db');
   const connection = await connectLedger(devnetConfig(task.address, task.devnetDir, MSP));
   const ledger = new ShipmentLedger(connection);
-  const started = process.hrtime.bigint();
-  let result: Omit<ChildResult, 'ms' | 'maxRssMiB'>;
-  if (task.task === 'ledger-only') {
-    let shipments = 0;
-    for await (const head of ledger.allShipments(500)) if (head.shipmentId) shipments++;
-    result = { shipments };
-  } else {
-    // An incremental run starts from the previous finished run (the full one) as its checkpoint.
-    const runId = await createRun(task.task, 'bench');
-    const summary = await executeRun(runId, { ledger: { ledger, verifyPayloadHashes: task.verifyHashes }, batchSize: 500 });
-    result = { shipments: summary.done, discrepancies: summary.discrepancies, message: messageOf(summary) };
+  const results: ChildResult[] = [];
+  for (const step of task.steps) {
+    let changed = 0;
+    if (step === 'incremental') {
+      // A second SQLite connection writes the change; CAP's next reads see it (WAL).
+      changed = changeOnePercent(task.dbFile, task.count);
+    }
+    const started = process.hrtime.bigint();
+    let result: Omit<ChildResult, 'ms' | 'maxRssMiB'>;
+    if (step === 'ledger-only') {
+      let shipments = 0;
+      for await (const head of ledger.allShipments(500)) if (head.shipmentId) shipments++;
+      result = { shipments };
+    } else {
+      // An incremental run starts from the previous finished run (the full one) as its checkpoint.
+      const runId = await createRun(step, 'bench');
+      const summary = await executeRun(runId, { ledger: { ledger, verifyPayloadHashes: task.verifyHashes }, batchSize: 500 });
+      result = { shipments: summary.done, discrepancies: summary.discrepancies, message: messageOf(summary), changed };
+    }
+    results.push({ ...result, ms: Number(process.hrtime.bigint() - started) / 1e6, maxRssMiB: process.resourceUsage().maxRSS / 1024 });
   }
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
   connection.close();
-  process.stdout.write(`${JSON.stringify({ ...result, ms, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 
 async function measureSize(context: BenchContext, count: number): Promise<Measurement[]> {
@@ -217,14 +230,15 @@ async function measureSize(context: BenchContext, count: number): Promise<Measur
     context.log(`reconcile ${count}: seeded ledger state and database in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // BENCH_RECONCILE_HASHES=on: also compare every ledger event's payload hash (getEvents, one point read per event on devnet).
     const verifyHashes = process.env.BENCH_RECONCILE_HASHES === 'on';
-    const task = { dbFile, address: devnet.address, devnetDir: devnet.dir, verifyHashes };
+    const task = { dbFile, address: devnet.address, devnetDir: devnet.dir, verifyHashes, count };
 
-    const ledgerOnly = await inChild({ ...task, task: 'ledger-only' });
+    // Quick: one child for all three steps (each Node + CAP start costs seconds); else one each, so that each peak RSS is its own.
+    const [ledgerOnly, full, incremental] = (context.quick
+      ? await inChild({ ...task, steps: ['ledger-only', 'full', 'incremental'] })
+      : [...await inChild({ ...task, steps: ['ledger-only'] }), ...await inChild({ ...task, steps: ['full'] }), ...await inChild({ ...task, steps: ['incremental'] })]) as [ChildResult, ChildResult, ChildResult];
+    const changed = incremental.changed ?? 0;
     context.log(`reconcile ${count}: ledger read alone ${(ledgerOnly.ms / 1000).toFixed(1)} s (${ledgerOnly.shipments} heads), ${ledgerOnly.maxRssMiB.toFixed(0)} MiB`);
-    const full = await inChild({ ...task, task: 'full' });
     context.log(`reconcile ${count}: full run ${(full.ms / 1000).toFixed(1)} s, peak RSS ${full.maxRssMiB.toFixed(0)} MiB — ${full.message}`);
-    const changed = changeOnePercent(dbFile, count);
-    const incremental = await inChild({ ...task, task: 'incremental' });
     context.log(`reconcile ${count}: incremental (${changed} changed) ${(incremental.ms / 1000).toFixed(1)} s, peak RSS ${incremental.maxRssMiB.toFixed(0)} MiB — ${incremental.message}`);
 
     const baseline = { name: `listShipments page by page alone (${ledgerOnly.shipments} heads), s`, value: ledgerOnly.ms / 1000, unit: 's' };

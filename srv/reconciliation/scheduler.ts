@@ -31,18 +31,18 @@ export const RECONCILE_SCHEDULER_ID = 'reconcile-incremental';
 const log = cds.log('reconciliation');
 
 export class Reconciler {
-  readonly queue: Queue<ReconcileJob, RunSummary>;
-  readonly #worker: Worker<ReconcileJob, RunSummary>;
+  readonly queue: Queue<ReconcileJob, RunSummary | undefined>;
+  readonly #worker: Worker<ReconcileJob, RunSummary | undefined>;
   readonly #options: ReconcilerOptions;
 
   constructor(options: ReconcilerOptions) {
     this.#options = options;
     const { connection } = options;
     const prefix = options.prefix ?? 'lading';
-    this.queue = new Queue<ReconcileJob, RunSummary>(RECONCILE_QUEUE, {
+    this.queue = new Queue<ReconcileJob, RunSummary | undefined>(RECONCILE_QUEUE, {
       connection, prefix, defaultJobOptions: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
     });
-    this.#worker = new Worker<ReconcileJob, RunSummary>(RECONCILE_QUEUE, (job) => this.#process(job), {
+    this.#worker = new Worker<ReconcileJob, RunSummary | undefined>(RECONCILE_QUEUE, (job) => this.#process(job), {
       connection, prefix, concurrency: 1, autorun: false,
       // A full run of a large ledger holds the job for minutes: renew the lock, do not stall it.
       lockDuration: 120_000,
@@ -73,7 +73,12 @@ export class Reconciler {
     return Object.values(counts).some((count) => count > 0);
   }
 
-  async #process(job: Job<ReconcileJob, RunSummary>): Promise<RunSummary> {
+  async #process(job: Job<ReconcileJob, RunSummary | undefined>): Promise<RunSummary | undefined> {
+    // A scheduled run while another instance works on a run would record the same findings at once: skip this tick.
+    if (!job.data.runId && (await this.queue.getJobCounts('active')).active > 1) {
+      log.info('scheduled reconciliation skipped: another run is in work');
+      return undefined;
+    }
     const runId = job.data.runId ?? (await createRun(job.data.mode, job.data.trigger));
     return executeRun(runId, this.#options.deps, (progress: RunProgress) => job.updateProgress({ runId, ...progress }));
   }
