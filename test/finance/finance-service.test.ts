@@ -1,5 +1,6 @@
 import cds from '@sap/cds';
 import { fixture, startLading, type IdocAnswer } from '../support/lading';
+import { applyEnv } from '../support/ledger-env';
 import { invoiceXml, parseCsv } from './support';
 
 /**
@@ -9,6 +10,13 @@ import { invoiceXml, parseCsv } from './support';
  * amounts; finance acknowledges blocked lines; CSV exports of a period. Roles throughout.
  * The outcomes that need the ledger (ready, quantity, price, customs) are in settlement-ledger.test.ts.
  */
+
+// Settling is explicit here (the settle action); the background job is tested in settlement-ledger.test.ts.
+let restoreEnv: () => void = () => undefined;
+beforeAll(() => {
+  restoreEnv = applyEnv({ SETTLEMENT_INTERVAL_MS: '0' });
+});
+afterAll(() => restoreEnv());
 
 const lading = startLading();
 const INVOICE = 'S4HCLNT100/0090004242';
