@@ -1,5 +1,6 @@
 import cds from '@sap/cds';
 import { runningLedgerSide } from './running';
+import { stopOnSetupError } from './startup-errors';
 import { SettlementJob, settlementIntervalMs } from './settlement/job';
 import type { PodLedger } from './settlement/pod-reader';
 import { settleDue, settleInvoice } from './settlement/settle';
@@ -15,7 +16,13 @@ const ledger = (): PodLedger | undefined => runningLedgerSide()?.ledger;
 export default class FinanceService extends cds.ApplicationService {
   override init(): Promise<void> {
     const { Settlements } = this.entities;
-    const job = new SettlementJob(settlementIntervalMs(), ledger);
+    const job = new SettlementJob((() => {
+      try {
+        return settlementIntervalMs();
+      } catch (error) {
+        return stopOnSetupError(error);
+      }
+    })(), ledger);
     cds.once('served', () => job.start());
     cds.once('shutdown', () => job.stop());
 

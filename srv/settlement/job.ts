@@ -1,4 +1,5 @@
 import cds from '@sap/cds';
+import { ConfigError } from '../config';
 import type { PodLedger } from './pod-reader';
 import { settleDue } from './settle';
 
@@ -16,7 +17,7 @@ export const DEFAULT_SETTLEMENT_INTERVAL_MS = 30_000;
 export function settlementIntervalMs(env: Record<string, string | undefined> = process.env): number {
   const raw = env.SETTLEMENT_INTERVAL_MS?.trim();
   if (raw === undefined || raw === '') return DEFAULT_SETTLEMENT_INTERVAL_MS;
-  if (!/^\d+$/.test(raw)) throw new Error(`SETTLEMENT_INTERVAL_MS must be a whole number of milliseconds (0 = off), got "${raw}"`);
+  if (!/^\d+$/.test(raw)) throw new ConfigError('SETTLEMENT_INTERVAL_MS', `must be a whole number of milliseconds (0 = off), got "${raw}"`);
   return Number(raw);
 }
 
