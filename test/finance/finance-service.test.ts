@@ -114,7 +114,26 @@ describe('INVOIC02 over HTTP → invoice records', () => {
     expect(flat.status).toBe(200);
     expect(flat.data.idocs?.[0]?.id).toBe(first.data.idocs?.[0]?.id);
     expect(soap.status).toBe(200);
-    expect(await SELECT.from('lading.Invoices')).toHaveLength(1);
+    expect(await SELECT.from('lading.Invoices').where({ ID: { like: 'S4HCLNT100/009000424%' } })).toHaveLength(1);
+  });
+
+  it('stores the same invoice identically whether it came as XML, SOAP or a flat file', async () => {
+    const comparable = async (invoice: string): Promise<unknown> => {
+      const answer = await finance<Record<string, unknown> & { lines: Record<string, unknown>[] }>(`Invoices('${encodeURIComponent(invoice)}')?$expand=lines($orderby=lineNumber)`);
+      expect(answer.status).toBe(200);
+      const { ID, invoiceNumber, lastIdoc_ID, receivedAt, references, lines, ...header } = answer.data;
+      expect([ID, invoiceNumber, lastIdoc_ID, receivedAt]).not.toContain(undefined);
+      return { header, references: String(references).replaceAll(String(invoiceNumber), '<n>'), lines: lines.map(({ invoice_ID, ...line }) => line) };
+    };
+    // Same lengths, so the flat file keeps its widths: another DOCNUM and invoice number per transport.
+    const variant = (file: string, suffix: string): string => fixture(file).replace(/0000000002004242/g, `000000000200424${suffix}`).replace(/0090004242/g, `009000424${suffix}`);
+    expect((await post('/idoc/soap', variant('invoic/invoic02-3-lines.soap.xml', '3'), 'text/xml; charset=utf-8')).status).toBe(200);
+    expect((await post('/idoc/flat', variant('invoic/invoic02-3-lines.flat.txt', '4'), 'text/plain; charset=utf-8')).status).toBe(200);
+    const xml = await comparable(INVOICE);
+    expect(await comparable('S4HCLNT100/0090004243')).toEqual(xml);
+    expect(await comparable('S4HCLNT100/0090004244')).toEqual(xml);
+    const stored = await SELECT.from('lading.InboundIdocs').columns('transport', 'status').where({ docnum: { in: ['0000000002004243', '0000000002004244'] } }).orderBy('docnum');
+    expect(stored).toEqual([{ transport: 'soap', status: '53' }, { transport: 'flat', status: '53' }]);
   });
 
   it('refuses an invoice whose totals do not add up with 422, naming E1EDS01-SUMME, and stores nothing of it', async () => {
@@ -202,6 +221,21 @@ describe('acknowledging a blocked line', () => {
   });
 });
 
+describe('a changed outcome', () => {
+  it('opens an acknowledged line again: the delivery Lading never received has arrived', async () => {
+    const invoice = 'S4HCLNT100/0090005001';
+    const [before] = await settlementsOf(invoice);
+    expect(before?.reasonCode).toBe('DELIVERY_UNKNOWN');
+    expect((await acknowledge(before?.ID as string, 'waiting for the DESADV')).status).toBe(200);
+    const desadv = fixture('delvry/delvry07-desadv-3-items.xml').replace(/0000000001004242/g, '0000000001005001').replace(/0080004242/g, '0080005001');
+    expect((await lading.postIdoc(desadv)).status).toBe(200);
+    expect((await settle(invoice)).data.value[0]).toMatchObject({ changed: 1 });
+    const [after] = await settlementsOf(invoice);
+    expect(after).toMatchObject({ ID: before?.ID, status: 'blocked', reasonCode: 'DELIVERY_NOT_ON_LEDGER', lifecycle: 'open', comment: null, acknowledgedBy: null });
+    expect(after?.reasonCodes).toBe('DELIVERY_NOT_ON_LEDGER,POD_MISSING,QUANTITY_MISMATCH');
+  });
+});
+
 describe('FinanceService roles', () => {
   it('lets operators read, keeps others out', async () => {
     expect((await finance('Settlements', 'operator')).status).toBe(200);
@@ -270,6 +304,9 @@ describe('CSV export', () => {
     expect(row).toEqual(['S4HCLNT100/0080004242', 'fieldMismatch', 'shippingPoint', '1010', '1020, Hamburg', '', 'open', '', '2026-12-03T10:00:00Z', '2026-12-03T10:00:00Z', 'scheduler']);
     expect(rest).toEqual([]);
     expect(parseCsv((await csv('discrepancies.csv?from=2026-11-01&to=2026-11-30')).data.slice(1))).toHaveLength(1);
+    const read = await finance<{ value: { field: string; receivedValue: string }[] }>("Discrepancies?$filter=field eq 'shippingPoint'");
+    expect(read.status).toBe(200);
+    expect(read.data.value[0]?.receivedValue).toBe('1020, Hamburg');
   });
 
   it('answers 400 for a missing or impossible period', async () => {
