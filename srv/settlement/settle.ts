@@ -33,6 +33,18 @@ async function inTransaction(work: () => Promise<void>): Promise<void> {
   });
 }
 
+/**
+ * A line's settlement id, derived from invoice and line (a name-based UUID): two runs settling the
+ * same new line at once write the same row (UPSERT) instead of colliding on the unique key.
+ */
+export function settlementIdOf(invoiceId: string, lineNumber: string): string {
+  const hex = createHash('sha256').update(`settlement\u001f${invoiceId}\u001f${lineNumber}`).digest('hex').slice(0, 32).split('');
+  hex[12] = '8';
+  hex[16] = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  const id = hex.join('');
+  return `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
+}
+
 function outcomeHash(outcome: SettlementOutcome, shipmentId: string, deliveryItem: string, currency: string, unit: string): string {
   return createHash('sha256').update(JSON.stringify({ outcome, shipmentId, deliveryItem, currency, unit })).digest('hex');
 }
@@ -82,7 +94,7 @@ export async function settleInvoice(invoiceId: string, ledger: PodLedger | undef
         lifecycle: 'open' as const, comment: null, acknowledgedBy: null, acknowledgedAt: null,
       };
       if (previous) await UPDATE.entity(Settlements).set(columns).where({ ID: previous.ID as string });
-      else await INSERT.into(Settlements).entries({ ID: cds.utils.uuid(), ...columns });
+      else await UPSERT.into(Settlements).entries({ ID: settlementIdOf(invoiceId, line.lineNumber), ...columns });
     }
     // Lines a corrected invoice no longer has.
     const gone = [...existing.values()].map((row) => row.ID as string);
