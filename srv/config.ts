@@ -5,6 +5,7 @@
 
 import { parseHostPorts, queuePrefixFor, RedisTopologyError, type RedisTopology } from '../connectors/queue/connection';
 import { payloadHashAlgorithm, PayloadHashConfigError, type PayloadHashAlgorithm } from './observability/payload-hash';
+import { applyBtpBindings, VcapError } from './btp';
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -148,7 +149,18 @@ function hashAlgorithm(env: Environment): PayloadHashAlgorithm {
   }
 }
 
+/** On SAP BTP: REDIS_URL and FABRIC_* from the service bindings, unless set (srv/btp). */
+function btpBindings(env: Environment): void {
+  try {
+    applyBtpBindings(env);
+  } catch (error) {
+    if (error instanceof VcapError) throw new ConfigError('VCAP_SERVICES', error.message.replace(/^VCAP_SERVICES: /, ''));
+    throw error;
+  }
+}
+
 export function readConfig(env: Environment = process.env): LadingConfig {
+  btpBindings(env);
   const topology = redisTopology(env);
   return {
     inbound: {

@@ -14,6 +14,7 @@ export {
   type FabricIdentityFiles,
   type FabricTimeouts,
 } from './config';
+export { fabricEnvironmentFromBinding, type FabricBinding, type PemSource } from './binding';
 export { connectLedger, type LedgerConnection } from './connection';
 export { ShipmentLedger, shipmentLedger, type RecordOptions } from './contract';
 export type { ContractRejectionReason } from './chaincode-failure';
