@@ -25,9 +25,15 @@ service FinanceService {
   @readonly
   entity ProofsOfDelivery as projection on lading.ProofsOfDelivery;
 
+  @readonly
+  entity ProofOfDeliveryItems as projection on lading.ProofOfDeliveryItems;
+
   /** Reconciliation's differences between ERP and ledger, for finance's view of a period. */
   @readonly
   entity Discrepancies as projection on reconciliation.Discrepancies;
+
+  @readonly
+  entity DiscrepancyEvents as projection on reconciliation.DiscrepancyEvents;
 
   type SettleResult {
     invoiceId : String(80);

@@ -246,6 +246,10 @@ describe('FinanceService roles', () => {
   });
 
   it('is read-only over OData', async () => {
+    for (const entity of ['Invoices', 'InvoiceLines', 'Settlements', 'ProofsOfDelivery', 'ProofOfDeliveryItems', 'Discrepancies', 'DiscrepancyEvents']) {
+      const create = await lading.request({ method: 'POST', url: `/odata/v4/finance/${entity}`, data: {}, ...as('finance') });
+      expect([entity, create.status]).toEqual([entity, 405]);
+    }
     const [first] = await settlementsOf(INVOICE);
     const patch = await lading.request({ method: 'PATCH', url: `/odata/v4/finance/Settlements(${first?.ID})`, data: { status: 'ready' }, ...as('finance') });
     expect(patch.status).toBeGreaterThanOrEqual(400);
