@@ -26,6 +26,8 @@ module.exports = {
         '<rootDir>/test/inbound/idoc-formats.test.ts',
         '<rootDir>/test/pipeline/ledger-pipeline.test.ts',
         '<rootDir>/test/inbound/shpmnt-idoc.test.ts',
+        '<rootDir>/test/inbound/customs-idoc.test.ts',
+        '<rootDir>/test/pipeline/customs-pipeline.test.ts',
       ],
       setupFiles: [...base.setupFiles, '<rootDir>/test/setup-postgres.js'],
       setupFilesAfterEnv: ['<rootDir>/test/teardown-postgres.js'],

@@ -1,4 +1,6 @@
 using { lading } from '../db/schema';
+using from '../db/transport';
+using from '../db/customs';
 
 /**
  * Shipments as Lading received them from SAP, with their events and the IDocs behind them.
@@ -19,4 +21,8 @@ service ShipmentService {
   entity IdocStatusRecords     as projection on lading.IdocStatusRecords;
   entity Transports            as projection on lading.Transports;
   entity TransportDeliveries   as projection on lading.TransportDeliveries;
+  /** Customs declarations SAP sent (DELVRY07 + ZLADING_DECL01), with their items and status history. */
+  entity CustomsDeclarations     as projection on lading.CustomsDeclarations;
+  entity CustomsDeclarationItems as projection on lading.CustomsDeclarationItems;
+  entity CustomsStatusRecords    as projection on lading.CustomsStatusRecords;
 }

@@ -57,6 +57,18 @@ describe('customs IDocs over HTTP', () => {
     expect(answer.data.statusHistory?.map((record) => record.status)).toEqual(['SUBM', 'APPR', 'RELS']);
   });
 
+  it('shows operators and finance every declaration in the shipment view, with items and status history', async () => {
+    for (const user of ['operator', 'finance']) {
+      const answer = await lading.odata<{ value: Declaration[] }>(`CustomsDeclarations?$filter=shipment_ID eq 'S4HCLNT100/0080007001'&$expand=items,statusHistory`, user);
+      expect(answer.status).toBe(200);
+      expect(answer.data.value.map((declaration) => [declaration.declarationType, declaration.status, declaration.items?.length, declaration.statusHistory?.length]))
+        .toEqual([['EX', 'RELS', 3, 3]]);
+    }
+    // Unlike a broker, the shipper's operators see the declarations of every broker.
+    const all = await lading.odata<{ value: Declaration[] }>('CustomsDeclarations?$select=ID,declarationType', 'operator');
+    expect(new Set(all.data.value.map((declaration) => declaration.declarationType))).toEqual(new Set(['EX', 'IM']));
+  });
+
   it('keeps the customs values beside the public event, keyed by its id, and only for the message with items', async () => {
     const [submitted] = await rows<{ eventId: string }>('lading.CustomsStatusRecords', { declaration_ID: EXPORT_ID, status: 'SUBM' });
     const [values] = await rows<Record<string, unknown>>('lading.CustomsLedgerValues', { eventId: submitted?.eventId });
