@@ -3,6 +3,7 @@ import { connectLedger, ShipmentLedger, type FabricConfig } from '../../connecto
 import { payloadHashAlgorithm } from '../../srv/observability/payload-hash';
 import type { EventProof, ProvenanceReport } from '../../srv/observability/provenance';
 import { verifyDocument } from '../../srv/observability/provenance';
+import { ladingApi, LadingApiError } from './lading-api';
 
 /**
  * `lading verify <file | idoc-id>`: proves an IDoc unchanged against the ledger.
@@ -12,7 +13,7 @@ import { verifyDocument } from '../../srv/observability/provenance';
  *   so anyone on the channel can check a document they hold.
  * - An IDoc id (Lading's InboundIdocs ID) asks a running Lading (--url, default LADING_URL or
  *   http://localhost:4004; --user/--password or LADING_USER/LADING_PASSWORD, or LADING_TOKEN as a
- *   bearer token) to check the payload its database holds now.
+ *   bearer token; without any, npm start's development operator) to check the payload its database holds now.
  *
  * Exit 0 when every IDoc is unchanged; 1 when one changed, is not (completely) on the ledger, or
  * the check failed; 2 for wrong usage.
@@ -56,29 +57,11 @@ async function verifyFile(path: string, context: VerifyCommandContext): Promise<
   }
 }
 
-function authorization(context: VerifyCommandContext): string | undefined {
-  const env = context.env ?? process.env;
-  const user = context.values.get('user')?.[0] ?? env.LADING_USER;
-  if (user) return `Basic ${Buffer.from(`${user}:${context.values.get('password')?.[0] ?? env.LADING_PASSWORD ?? ''}`).toString('base64')}`;
-  return env.LADING_TOKEN ? `Bearer ${env.LADING_TOKEN}` : undefined;
-}
-
 async function verifyStored(idocId: string, context: VerifyCommandContext): Promise<Report[]> {
-  const env = context.env ?? process.env;
-  const base = (context.values.get('url')?.[0] ?? env.LADING_URL ?? 'http://localhost:4004').replace(/\/+$/, '');
-  const auth = authorization(context);
-  let response: Response;
-  try {
-    response = await fetch(`${base}/odata/v4/provenance/verifyIdoc(idocId=${idocId})`, {
-      headers: { accept: 'application/json', ...(auth ? { authorization: auth } : {}) },
-    });
-  } catch (error) {
-    const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-    throw new Error(`cannot reach Lading at ${base}: ${cause}`, { cause: error });
-  }
-  const body = (await response.json().catch(() => ({}))) as Report & { error?: { message?: string } };
-  if (!response.ok) throw new Error(`Lading at ${base} answered ${response.status}: ${body.error?.message ?? response.statusText}`);
-  return [body];
+  const api = ladingApi({ values: context.values, developmentUser: 'operator', ...(context.env ? { env: context.env as NodeJS.ProcessEnv } : {}) });
+  const answer = await api.request<Report & { error?: { message?: string } }>(`/odata/v4/provenance/verifyIdoc(idocId=${idocId})`);
+  if (answer.status >= 400) throw new LadingApiError(`Lading at ${api.base} answered ${answer.status}: ${answer.body?.error?.message ?? 'no answer'}`, answer.status);
+  return [answer.body];
 }
 
 function describeEvent(event: Report['events'][number]): string {
