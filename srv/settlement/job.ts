@@ -26,6 +26,8 @@ export class SettlementJob {
   readonly #ledger: () => PodLedger | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  /** Start of the previous run: later runs look only at events stored since then; the first looks at all. */
+  #since: string | undefined;
 
   constructor(intervalMs: number, ledger: () => PodLedger | undefined) {
     this.#intervalMs = intervalMs;
@@ -42,8 +44,11 @@ export class SettlementJob {
 
   /** One run; a run already in progress is awaited instead of starting a second. */
   runOnce(): Promise<void> {
-    this.#running ??= settleDue(this.#ledger())
-      .then(() => undefined)
+    if (this.#running) return this.#running;
+    // A little before now: an event stored by a transaction still open at this instant gets the next run.
+    const started = new Date(Date.now() - 60_000).toISOString();
+    this.#running = settleDue(this.#ledger(), this.#since)
+      .then(() => { this.#since = started; })
       .catch((error: Error) => log.error('settlement run failed:', error.message))
       .finally(() => { this.#running = undefined; });
     return this.#running;

@@ -108,12 +108,22 @@ export async function settleInvoice(invoiceId: string, ledger: PodLedger | undef
 /**
  * Invoices to settle: never settled; with a blocked line (what blocked it may have changed: a POD,
  * a release, a ledger confirmation); or whose deliveries gained an event since their last
- * settlement (a customs hold can block a line that was ready).
+ * settlement (a customs hold can block a line that was ready). With `since`, only events stored
+ * since then are looked at (the job passes the start of its previous run): one query, not one per
+ * invoice.
  */
-export async function invoicesDue(): Promise<string[]> {
+export async function invoicesDue(since?: string): Promise<string[]> {
   const due = new Set<string>();
   for (const row of await SELECT.from(Invoices).columns('ID').where({ settledAt: null })) due.add(row.ID as string);
   for (const row of await SELECT.distinct.from(Settlements).columns('invoice_ID').where({ status: 'blocked' })) due.add(row.invoice_ID as string);
+  if (since !== undefined) {
+    const events = await SELECT.distinct.from(ShipmentEvents).columns('shipment_ID').where({ createdAt: { '>=': since } });
+    const shipments = events.map((event) => event.shipment_ID as string).filter(Boolean);
+    if (shipments.length > 0) {
+      for (const row of await SELECT.distinct.from(InvoiceLines).columns('invoice_ID').where({ shipment_ID: { in: shipments } })) due.add(row.invoice_ID as string);
+    }
+    return [...due];
+  }
   const settled = await SELECT.from(Invoices).columns('ID', 'settledAt').where({ settledAt: { '!=': null } });
   for (const invoice of settled) {
     if (due.has(invoice.ID as string)) continue;
@@ -127,9 +137,9 @@ export async function invoicesDue(): Promise<string[]> {
 }
 
 /** Settles every invoice that is due; one failing invoice does not stop the others. */
-export async function settleDue(ledger: PodLedger | undefined): Promise<SettleResult[]> {
+export async function settleDue(ledger: PodLedger | undefined, since?: string): Promise<SettleResult[]> {
   const results: SettleResult[] = [];
-  for (const invoiceId of await invoicesDue()) {
+  for (const invoiceId of await invoicesDue(since)) {
     try {
       const result = await settleInvoice(invoiceId, ledger);
       if (result) results.push(result);

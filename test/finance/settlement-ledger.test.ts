@@ -186,6 +186,17 @@ describe('three-way match against the ledger', () => {
     }
   });
 
+  it('blocks a settled-ready invoice by itself when customs hold its shipment afterwards', async () => {
+    expect((await settlementsOf('ready')).every((row) => row.status === 'ready')).toBe(true);
+    await broker.ledger.recordEvents([newEvent(shipmentOf('ready'), { eventTypeCode: 'HOLD', documentTypeCode: 'CUS', documentID: '26DE999999999999B2', eventDateTime: '2026-12-02T08:00:00Z' })]);
+    const rows = await waitFor('the settlement job to block the ready invoice', async () => {
+      const found = await settlementsOf('ready');
+      return found.every((row) => row.status === 'blocked') ? found : undefined;
+    }, 60_000, 250);
+    expect(rows.map((row) => row.reasonCode)).toEqual(['CUSTOMS_HOLD', 'CUSTOMS_HOLD', 'CUSTOMS_HOLD']);
+    expect(rows[0]?.reason).toContain('26DE999999999999B2');
+  });
+
   it('is idempotent against the ledger too: settling again changes nothing', async () => {
     const before = await settlementsOf('quantity');
     expect(await settle('quantity')).toMatchObject({ changed: 0 });
