@@ -28,6 +28,7 @@ module.exports = {
         '<rootDir>/test/inbound/shpmnt-idoc.test.ts',
         '<rootDir>/test/inbound/customs-idoc.test.ts',
         '<rootDir>/test/pipeline/customs-pipeline.test.ts',
+        '<rootDir>/test/finance/finance-service.test.ts',
       ],
       setupFiles: [...base.setupFiles, '<rootDir>/test/setup-postgres.js'],
       setupFilesAfterEnv: ['<rootDir>/test/teardown-postgres.js'],
