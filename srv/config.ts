@@ -186,9 +186,19 @@ export function readConfig(env: Environment = process.env): LadingConfig {
       destinationConfigured: Boolean(env.destinations?.trim()) || Boolean(env.VCAP_SERVICES?.includes('"destination"')),
       simulatorPort: env.SAPSIM_PORT?.trim() === '0' ? 0 : positiveInteger(env, 'SAPSIM_PORT', 4005),
     },
-    ledger: {
-      fabricConfigured: Boolean(env.FABRIC_PEER_ENDPOINT?.trim()),
-      devnetMspId: env.LADING_DEVNET_MSP?.trim() || 'ShipperMSP',
-    },
+    ledger: ledgerConfig(env),
   };
+}
+
+/**
+ * Without a Fabric network Lading embeds devnet — on a developer's machine. In production the
+ * embedded ledger would be a private ledger nobody else shares, and it is not deployed there:
+ * the pipeline needs FABRIC_PEER_ENDPOINT (or a lading-fabric binding) or stops at start.
+ */
+function ledgerConfig(env: Environment): LedgerConfig {
+  const fabricConfigured = Boolean(env.FABRIC_PEER_ENDPOINT?.trim());
+  if (!fabricConfigured && env.NODE_ENV === 'production' && onOff(env, 'LADING_PIPELINE', true)) {
+    throw new ConfigError('FABRIC_PEER_ENDPOINT', 'is required in production (bind the lading-fabric service, see docs/deploy.md); the embedded devnet is for development only');
+  }
+  return { fabricConfigured, devnetMspId: env.LADING_DEVNET_MSP?.trim() || 'ShipperMSP' };
 }

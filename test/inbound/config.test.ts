@@ -28,6 +28,12 @@ describe('readConfig', () => {
     expect(() => readConfig({ [name]: value })).toThrow(new RegExp(`^Configuration error: ${name} `));
   });
 
+  it('refuses to embed devnet in production: the pipeline needs a Fabric network there', () => {
+    expect(() => readConfig({ NODE_ENV: 'production' })).toThrow(/^Configuration error: FABRIC_PEER_ENDPOINT is required in production/);
+    expect(readConfig({ NODE_ENV: 'production', FABRIC_PEER_ENDPOINT: 'peer0.shipper:7051' }).ledger.fabricConfigured).toBe(true);
+    expect(readConfig({ NODE_ENV: 'production', LADING_PIPELINE: 'off' }).pipeline.enabled).toBe(false);
+  });
+
   it('hashes payloads with SM3 when asked', () => {
     expect(readConfig({ LADING_HASH_ALGORITHM: 'SM3' }).inbound.payloadHashAlgorithm).toBe('sm3');
   });
