@@ -64,6 +64,8 @@ async function main(): Promise<void> {
   const docnum = `000000000081${run.slice(-4)}`.padStart(16, '0');
   const shipmentId = `S4HCLNT100/${delivery}`;
   const mrn = `26GB${run}DEMO0001`.slice(0, 18);
+  const invoiceNumber = `0091${run}`;
+  const invoiceDocnum = `000000000091${run.slice(-4)}`.padStart(16, '0');
 
   step(`S/4HANA posts outbound delivery ${delivery} (DESADV, Hamburg → Felixstowe) to Lading`);
   await json(`${LADING}/health`, 'operator');
@@ -111,9 +113,6 @@ async function main(): Promise<void> {
     consignee.close();
   }
 
-  step('The invoice and the reconciliation');
-  notYet('not part of Lading yet (INVOIC02 mapping and reconciliation are open issues)');
-
   step('SAP hears of it, exactly once');
   const received = await waitFor('the IDocs at SAP', async () => {
     const answer = await json<{ idocs: { messageType: string; xml: string }[] }>(`${SAP}/admin/idocs`, 'LADING');
@@ -124,10 +123,30 @@ async function main(): Promise<void> {
   const count = (type: string): number => received.filter((idoc) => idoc.messageType === type).length;
   done(`ALEAUD ${count('ALEAUD')} · SHPMNT ${count('SHPMNT')} · customs status ${count('ZLADING_CUSTOMS')} · STPPOD ${count('STPPOD')}`);
 
+  step(`S/4HANA invoices the delivery (INVOIC02 ${invoiceNumber}); finance matches it against the ledger`);
+  await waitFor('the signed POD in Lading', async () => {
+    const answer = await json<{ value: { eventTypeCode: string }[] }>(`${LADING}/odata/v4/shipment/ShipmentEvents?$filter=shipment_ID eq '${encodeURIComponent(shipmentId)}' and eventTypeCode eq 'CMPL'`, 'operator');
+    return answer.value.length > 0 ? true : undefined;
+  });
+  const invoiceTemplate = await readFile(join(ROOT, 'test', 'fixtures', 'invoic', 'invoic02-3-lines.xml'), 'utf8');
+  const invoiceIdoc = invoiceTemplate.replace(/0080004242/g, delivery).replace(/0000000002004242/g, invoiceDocnum).replace(/0090004242/g, invoiceNumber);
+  const invoicePosted = await json<{ idocs: { status: string }[] }>(`${LADING}/idoc/xml`, 'erp', { method: 'POST', body: invoiceIdoc, headers: { 'content-type': 'application/xml' } });
+  done(`invoice IDoc ${invoiceDocnum} accepted, status ${invoicePosted.idocs[0]?.status} (invoices stay off the ledger)`);
+  const invoiceId = `S4HCLNT100/${invoiceNumber}`;
+  await json(`${LADING}/odata/v4/finance/settle`, 'finance', { method: 'POST', body: JSON.stringify({ invoice: invoiceId }), headers: { 'content-type': 'application/json' } });
+  const settlement = await json<{ value: { lineNumber: string; status: string; reason: string | null; invoicedQuantity: number; podQuantity: number | null; differenceAmount: number | null; currency: string }[] }>(
+    `${LADING}/odata/v4/finance/Settlements?$filter=invoice_ID eq '${encodeURIComponent(invoiceId)}'&$orderby=lineNumber`, 'finance');
+  for (const line of settlement.value) {
+    const detail = line.status === 'ready' ? 'ready to settle' : `blocked: ${line.reason ?? ''}`;
+    done(`line ${line.lineNumber}: invoiced ${Number(line.invoicedQuantity)}, POD ${line.podQuantity ?? '–'} — ${detail}`);
+  }
+
   process.stdout.write(`\nSee it yourself:
+  the shipment's timeline   ${LADING}/lading/webapp/index.html#/shipments/${shipmentId.replace('/', '~')}   (operator/operator)
   shipment and its events   ${LADING}/odata/v4/shipment/Shipments('${encodeURIComponent(shipmentId)}')?$expand=events   (operator/operator)
   what the broker sees      ${LADING}/odata/v4/broker/Shipments   (broker-a/broker-a)
   IDocs SAP received        ${SAP}/admin/idocs   (LADING/lading)
+  settlement                ${LADING}/odata/v4/finance/Settlements?$filter=invoice_ID eq '${encodeURIComponent(`S4HCLNT100/${invoiceNumber}`)}'   (finance/finance)
   ledger status             ${LADING}/ready
 `);
 }

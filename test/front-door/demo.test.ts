@@ -140,6 +140,15 @@ describe('npm start, then npm run demo', () => {
     expect(kinds.filter((kind) => kind === 'SHPMNT')).toHaveLength(3);
     expect(kinds).toContain('STPPOD');
 
+    // Finance: the invoice matched against delivered quantities and the signed POD (one housing cracked).
+    const invoiceNumber = /INVOIC02 (\d{10})/.exec(story)?.[1];
+    expect(invoiceNumber).toBeDefined();
+    const settlement = await get<{ value: { lineNumber: string; status: string; reasonCode: string | null; invoicedQuantity: number; podQuantity: number }[] }>(
+      `${lading_url}/odata/v4/finance/Settlements?$filter=invoice_ID eq '${encodeURIComponent(`S4HCLNT100/${invoiceNumber}`)}'&$orderby=lineNumber`, 'finance');
+    expect(settlement.value.map((line) => [line.lineNumber, line.status, line.reasonCode, Number(line.invoicedQuantity), Number(line.podQuantity)])).toEqual([
+      ['000010', 'ready', null, 10, 10], ['000020', 'blocked', 'QUANTITY_MISMATCH', 11, 10], ['000030', 'ready', null, 12, 12],
+    ]);
+
     // Ctrl+C: the whole group stops, no process and no port is left.
     const pgid = started.child.pid as number;
     process.kill(-pgid, 'SIGINT');
