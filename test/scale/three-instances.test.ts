@@ -243,8 +243,11 @@ it('keeps every IDoc exactly once on the ledger and at SAP when the listener\'s 
     const body = (await response.json()) as { status: string; discrepancies: number; done: number; message: string };
     lastRun = body;
     return body.status === 'finished' || body.status === 'failed' ? body : undefined;
-  }, 120_000, 250).catch((error: Error) => {
-    throw new Error(`${error.message}; run ${JSON.stringify(lastRun)}; survivor's log: ${survivor?.output.join('').slice(-6_000)}`);
+  }, 120_000, 250).catch(async (error: Error) => {
+    const activity = (await db.query<Record<string, unknown>>(
+      `SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS open_for, left(query, 160) AS query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    )).rows;
+    throw new Error(`${error.message}; run ${JSON.stringify(lastRun)}; database sessions ${JSON.stringify(activity)}; survivor's log: ${survivor?.output.join('').slice(-3_000)}`);
   });
   const open = (await fetch(`${survivor?.url}/odata/v4/reconciliation/Discrepancies?$filter=status eq 'open'`, { headers: { authorization: basic('operator') } }).then((response) => response.json())) as { value: unknown[] };
   console.log(JSON.stringify({ reconciliation: run.message, open: open.value }));
