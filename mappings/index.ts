@@ -28,3 +28,4 @@ export { DELVRY_LAYOUTS } from './idoc/layouts/delvry';
 export { SEGMENT_LAYOUTS } from './idoc/layouts';
 export { CONTROL_RECORD, DATA_RECORD_HEADER, SDATA_LENGTH } from './idoc/layouts/records';
 export type { FieldLayout, SegmentLayout } from './idoc/layouts/records';
+export { KILOGRAMS_PER_UNIT, METRES_PER_UNIT, isWeightUnit, kilogramsOf, sameWeightUnit } from './units';

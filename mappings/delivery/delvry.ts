@@ -5,6 +5,7 @@ import { childrenNamed, field, requiredField } from '../idoc/segment';
 import { alpha, instantField, integerField, nonNegativeField, stripLeadingZeros } from '../idoc/values';
 import type { ShipmentEvent } from '../events/shipment-event';
 import { eventIdOf } from '../events/shipment-event';
+import { KILOGRAMS_PER_UNIT } from '../units';
 import { DEADLINE_EVENTS, DELETION_EVENT, RECEIPT_EVENT } from './deadline-events';
 import type { DeadlineRecord, DeliveryRecord, HandlingUnitRecord, ItemRecord, PartnerRecord, UnmappedSegment } from './delivery-record';
 
@@ -39,17 +40,6 @@ const CONTAINER_NUMBER = /^[A-Z]{4}\d{7}$/;
  */
 const PARTNER_FUNCTION = /^[A-Z][A-Z0-9]{1,2}$/;
 
-/**
- * Weight units Lading can compare, ISO codes and SAP's internal ones, in kilograms. An item may
- * state its weights in another unit than the header's GEWEI (SAP converts when it sums them), so
- * a difference between two of these is accepted and kept per item; a difference where either
- * unit is not a known weight unit cannot be reconciled and is refused.
- */
-const KILOGRAMS_PER_UNIT: Record<string, number> = {
-  KGM: 1, KG: 1, GRM: 0.001, G: 0.001, MGM: 0.000001, MG: 0.000001, TNE: 1000, TO: 1000, T: 1000,
-  LBR: 0.45359237, LB: 0.45359237, ONZ: 0.028349523125, OZ: 0.028349523125,
-};
-
 function invalidField(segment: Segment, name: string, message: string): IdocError {
   return new IdocError({ code: 'INVALID_FIELD', message: `${segment.name}-${name}: ${message}`, segment: segment.name, field: name });
 }
@@ -62,7 +52,11 @@ function partnerFunction(segment: Segment): string {
   return role;
 }
 
-/** An item's weight unit, checked against the header's GEWEI when both are given. */
+/**
+ * An item's weight unit, checked against the header's GEWEI when both are given. An item may state
+ * its weights in another unit than the header (SAP converts when it sums them): accepted and kept
+ * per item when both are weight units Lading can convert (../units), refused otherwise.
+ */
 function itemWeightUnit(segment: Segment, headerUnit: string | undefined): string | undefined {
   const unit = field(segment, 'GEWEI')?.toUpperCase();
   if (unit === undefined || headerUnit === undefined || unit === headerUnit.toUpperCase()) return field(segment, 'GEWEI');

@@ -1,6 +1,7 @@
 import { IdocError } from '../errors';
 import type { Segment } from '../idoc/segment';
 import { field } from '../idoc/segment';
+import { isWeightUnit, METRES_PER_UNIT } from '../units';
 
 /**
  * Units a shipment IDoc states its weights, distances and quantities in, ISO and SAP internal
@@ -9,21 +10,8 @@ import { field } from '../idoc/segment';
  * the delivery item's unit); elsewhere it is kept as sent.
  */
 
-const KILOGRAMS_PER_UNIT: Readonly<Record<string, number>> = {
-  KGM: 1, KG: 1, GRM: 0.001, G: 0.001, MGM: 0.000001, MG: 0.000001, TNE: 1000, TO: 1000, T: 1000,
-  LBR: 0.45359237, LB: 0.45359237, ONZ: 0.028349523125, OZ: 0.028349523125,
-};
-
-const METRES_PER_UNIT: Readonly<Record<string, number>> = {
-  KMT: 1000, KM: 1000, MTR: 1, M: 1, SMI: 1609.344, MI: 1609.344, NMI: 1852, NM: 1852, MIL: 1609.344,
-};
-
 export function invalidField(segment: Segment, name: string, message: string): IdocError {
   return new IdocError({ code: 'INVALID_FIELD', message: `${segment.name}-${name}: ${message}`, segment: segment.name, field: name });
-}
-
-export function isWeightUnit(unit: string): boolean {
-  return KILOGRAMS_PER_UNIT[unit.toUpperCase()] !== undefined;
 }
 
 /** A weight unit field (GEWEI, DTMEG): a unit Lading can convert, so weights of units, deliveries and the shipment compare. */

@@ -1,3 +1,4 @@
+import { isWeightUnit, kilogramsOf, sameWeightUnit } from '../../mappings';
 import type { ErpDelivery, Finding, LedgerShipment, ReceivedEvent, ReceivedShipment, ShipmentState } from './state';
 
 /**
@@ -9,15 +10,10 @@ import type { ErpDelivery, Finding, LedgerShipment, ReceivedEvent, ReceivedShipm
 
 const MAX_VALUE = 1000;
 
-/** Fields of SAP's delivery that Lading received in the DELVRY IDoc, compared as text or as decimals. */
-const HEADER_FIELDS = [
-  { field: 'shippingPoint', decimal: false },
-  { field: 'salesOrganization', decimal: false },
-  { field: 'deliveryType', decimal: false },
-  { field: 'grossWeight', decimal: true },
-  { field: 'netWeight', decimal: true },
-  { field: 'weightUnit', decimal: false },
-] as const satisfies readonly { field: keyof ErpDelivery & keyof ReceivedShipment; decimal: boolean }[];
+/** Fields of SAP's delivery that Lading received in the DELVRY IDoc, compared as text. */
+const TEXT_FIELDS = ['shippingPoint', 'salesOrganization', 'deliveryType'] as const satisfies readonly (keyof ErpDelivery & keyof ReceivedShipment)[];
+/** Weights, compared in kilograms: the IDoc says KGM where SAP's API says KG, or TO for 1000 KG. */
+const WEIGHT_FIELDS = ['grossWeight', 'netWeight'] as const satisfies readonly (keyof ErpDelivery & keyof ReceivedShipment)[];
 
 function list(values: readonly string[]): string {
   const text = values.join(',');
@@ -28,13 +24,35 @@ function inFlight(event: ReceivedEvent): boolean {
   return event.outboxState === 'pending' || event.outboxState === 'queued';
 }
 
-function sameValue(left: string | undefined, right: string | undefined, decimal: boolean): boolean {
+function sameText(left: string | undefined, right: string | undefined): boolean {
+  return (left ?? '') === (right ?? '');
+}
+
+/** Equal weights in whatever units each side states them; as numbers when a unit is unknown. */
+function sameWeight(erp: ErpDelivery, received: ReceivedShipment, field: (typeof WEIGHT_FIELDS)[number]): boolean {
+  const left = erp[field];
+  const right = received[field];
   if (left === undefined || right === undefined || left === '' || right === '') return (left ?? '') === (right ?? '');
-  return decimal ? Number(left) === Number(right) : left === right;
+  const leftKg = erp.weightUnit ? kilogramsOf(Number(left), erp.weightUnit) : undefined;
+  const rightKg = received.weightUnit ? kilogramsOf(Number(right), received.weightUnit) : undefined;
+  if (leftKg === undefined || rightKg === undefined) return Number(left) === Number(right);
+  // Milligram precision: SAP keeps three decimals of the unit it states.
+  return Math.abs(leftKg - rightKg) < 0.000_001 * Math.max(1, Math.abs(leftKg));
+}
+
+/** Two known weight units never differ by themselves: the weights were compared by mass. */
+function sameUnit(left: string | undefined, right: string | undefined): boolean {
+  if (!left || !right) return (left ?? '') === (right ?? '');
+  return sameWeightUnit(left, right) || (isWeightUnit(left) && isWeightUnit(right));
 }
 
 function compareHeader(shipmentId: string, erp: ErpDelivery, received: ReceivedShipment): Finding[] {
-  return HEADER_FIELDS.filter(({ field, decimal }) => !sameValue(erp[field], received[field], decimal)).map(({ field }) => ({
+  const differing: (keyof ErpDelivery & keyof ReceivedShipment)[] = [
+    ...TEXT_FIELDS.filter((field) => !sameText(erp[field], received[field])),
+    ...WEIGHT_FIELDS.filter((field) => !sameWeight(erp, received, field)),
+    ...(sameUnit(erp.weightUnit, received.weightUnit) ? [] : ['weightUnit' as const]),
+  ];
+  return differing.map((field) => ({
     shipmentId, kind: 'fieldMismatch', field, erpValue: erp[field] ?? '', receivedValue: received[field] ?? '',
   }));
 }
