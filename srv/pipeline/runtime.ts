@@ -101,7 +101,7 @@ export async function startLedgerSide(config: LadingConfig): Promise<LedgerSide>
       }
       const sap = loadSapConfig();
       sapSide = await new SapSide({
-        connection: connections.queues, prefix: settings.queuePrefix, sap, concurrency: settings.sapSendConcurrency, leadership,
+        connection: connections.queues, prefix: settings.queuePrefix, sap, concurrency: settings.sapSendConcurrency, lockDurationMs: settings.lockDurationMs, leadership,
         ledgerConnection: connection, ledger, ownMspId: fabricConfig.mspId, redriveAfterMs: settings.redriveAfterMs,
       }).start();
       opened.push(() => (sapSide as SapSide).stop());

@@ -31,6 +31,8 @@ export interface SapSideOptions {
   acknowledgeEveryMs?: number;
   /** SAP deliveries sent at once by this instance. Default 4. */
   concurrency?: number;
+  /** Lock on a send in work: a killed instance's sends are taken over after it, ms. Default 30,000. */
+  lockDurationMs?: number;
   /** Run the listener, sweep and relay only while holding the role (several instances). Absent: always (one instance). */
   leadership?: Omit<LeadershipOptions, 'name' | 'onAcquired' | 'onLost'>;
 }
@@ -57,7 +59,10 @@ export class SapSide {
       connection, prefix, partitions: 1,
       defaultJobOptions: { attempts: 20, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3_600, count: 50_000 }, removeOnFail: false },
     });
-    this.#worker = new Worker<SapSendJob>(this.queue.queueNames()[0] as string, timedProcessor(sapSendProcessor(sap)), { connection, prefix, concurrency: options.concurrency ?? 4, autorun: false });
+    this.#worker = new Worker<SapSendJob>(this.queue.queueNames()[0] as string, timedProcessor(sapSendProcessor(sap)), {
+      connection, prefix, concurrency: options.concurrency ?? 4, autorun: false,
+      lockDuration: options.lockDurationMs ?? 30_000, stalledInterval: Math.max(1_000, (options.lockDurationMs ?? 30_000) / 2),
+    });
     this.#worker.on('error', (error) => log.error('sap-send worker:', error.message));
     this.#relay = new Relay('sap', outboundIdocSource, this.queue, { redriveAfterMs: options.redriveAfterMs });
     if (options.leadership) {
