@@ -69,6 +69,11 @@ async function main(): Promise<void> {
 
   step(`S/4HANA posts outbound delivery ${delivery} (DESADV, Hamburg → Felixstowe) to Lading`);
   await json(`${LADING}/health`, 'operator');
+  // SAP's own record of the delivery, as its delivery API serves it (reconciliation reads it at the end).
+  await json(`${SAP}/admin/deliveries`, 'LADING', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ DeliveryDocument: delivery, ShippingPoint: '1010', SalesOrganization: '1010', DeliveryDocumentType: 'LF', HeaderGrossWeight: 1250, HeaderNetWeight: 1100, HeaderWeightUnit: 'KG' }),
+  });
   const template = await readFile(join(ROOT, 'test', 'fixtures', 'delvry', 'delvry07-desadv-broker-a.xml'), 'utf8');
   const idoc = template.replace(/0080006001/g, delivery).replace(/0000000001006001/g, docnum);
   const posted = await json<{ idocs: { status: string; id: string }[] }>(`${LADING}/idoc/xml`, 'erp', { method: 'POST', body: idoc, headers: { 'content-type': 'application/xml' } });
@@ -141,11 +146,26 @@ async function main(): Promise<void> {
     done(`line ${line.lineNumber}: invoiced ${Number(line.invoicedQuantity)}, POD ${line.podQuantity ?? '–'} — ${detail}`);
   }
 
+  step('Reconciliation compares SAP, Lading and the ledger');
+  const started = await json<{ ID: string }>(`${LADING}/odata/v4/reconciliation/run`, 'operator', {
+    method: 'POST', body: JSON.stringify({ mode: 'incremental' }), headers: { 'content-type': 'application/json' },
+  });
+  const finished = await waitFor('the reconciliation run', async () => {
+    const run = await json<{ status: string; done: number; total: number; matched: number; discrepancies: number }>(`${LADING}/odata/v4/reconciliation/ReconciliationRuns(${started.ID})`, 'operator');
+    if (run.status === 'failed') throw new Error('the reconciliation run failed');
+    return run.status === 'finished' ? run : undefined;
+  }, 60_000);
+  const open = await json<{ value: { kind: string; field: string }[] }>(
+    `${LADING}/odata/v4/reconciliation/Discrepancies?$filter=shipmentId eq '${encodeURIComponent(shipmentId)}' and status eq 'open'`, 'operator');
+  done(`${finished.done} of ${finished.total} shipment(s) compared, ${finished.matched} matched, ${finished.discrepancies} discrepancy(ies) in all`);
+  done(open.value.length === 0 ? `delivery ${delivery}: SAP, Lading and the ledger agree` : `delivery ${delivery}: ${open.value.map((finding) => `${finding.kind} ${finding.field}`).join(', ')}`);
+
   process.stdout.write(`\nSee it yourself:
   the shipment's timeline   ${LADING}/lading/webapp/index.html#/shipments/${shipmentId.replace('/', '~')}   (operator/operator)
   shipment and its events   ${LADING}/odata/v4/shipment/Shipments('${encodeURIComponent(shipmentId)}')?$expand=events   (operator/operator)
   what the broker sees      ${LADING}/odata/v4/broker/Shipments   (broker-a/broker-a)
   IDocs SAP received        ${SAP}/admin/idocs   (LADING/lading)
+  reconciliation            ${LADING}/odata/v4/reconciliation/ReconciliationRuns?$orderby=requestedAt desc   (operator/operator)
   settlement                ${LADING}/odata/v4/finance/Settlements?$filter=invoice_ID eq '${encodeURIComponent(`S4HCLNT100/${invoiceNumber}`)}'   (finance/finance)
   ledger status             ${LADING}/ready
 `);

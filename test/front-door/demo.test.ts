@@ -149,6 +149,11 @@ describe('npm start, then npm run demo', () => {
       ['000010', 'ready', null, 10, 10], ['000020', 'blocked', 'QUANTITY_MISMATCH', 11, 10], ['000030', 'ready', null, 12, 12],
     ]);
 
+    // Reconciliation: SAP (its delivery API), Lading and the ledger agree on this delivery.
+    expect(story).toContain(`delivery ${delivery}: SAP, Lading and the ledger agree`);
+    const open = await get<{ value: unknown[] }>(`${lading_url}/odata/v4/reconciliation/Discrepancies?$filter=${encodeURIComponent(`shipmentId eq '${shipmentId}' and status eq 'open'`)}`, 'operator');
+    expect(open.value).toEqual([]);
+
     // Ctrl+C: the whole group stops, no process and no port is left.
     const pgid = started.child.pid as number;
     process.kill(-pgid, 'SIGINT');
