@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 
 /**
@@ -43,8 +44,8 @@ type RedisClient = Redis | Cluster;
 
 export class Leadership {
   readonly key: string;
-  /** This contender's token: the value of the key while it holds the role. */
-  readonly token = randomUUID();
+  /** This contender's token, the value of the key while it holds the role: `<host>/<pid>/<uuid>`, so operators see who holds it. */
+  readonly token = `${hostname()}/${process.pid}/${randomUUID()}`;
   readonly #options: Required<Omit<LeadershipOptions, 'connection' | 'onError'>> & Pick<LeadershipOptions, 'onError'>;
   readonly #redis: RedisClient;
   readonly #ownsClient: boolean;
