@@ -76,8 +76,8 @@ sap.ui.define([
     onRefresh() {
       this.byId('discrepancies').getBinding('items').refresh();
     },
-    async onRun(event) {
-      const mode = event.getParameter('item').getKey();
+    async onRun() {
+      const mode = this.byId('mode').getSelectedKey();
       try {
         const run = await fetch('/odata/v4/reconciliation/run', {
           method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode }),
