@@ -10,7 +10,8 @@ import type { DeliveryRecord } from '../delivery/delivery-record';
 import type { IdocMapper, MappingOptions } from '../mapped-idoc';
 import { sumAmounts } from './amounts';
 import type { CustomsDeclarationRecord, CustomsLedgerValues } from './customs-record';
-import { DECLARATION_SEGMENT, readDeclaration, type DeclarationReading } from './declarations';
+import type { DeclarationReading } from './customs-record';
+import { DECLARATION_SEGMENT, readDeclaration } from './declarations';
 import { CUSTOMS_STATUS_EVENTS } from './status-events';
 
 /**

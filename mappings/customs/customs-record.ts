@@ -38,11 +38,8 @@ export interface CustomsDeclarationItemRecord {
   duty?: string;
 }
 
-/** One Z1LADING_DECL: a declaration and the status it reports. */
-export interface CustomsDeclarationRecord {
-  /** `<shipment id>/<EX|IM>/<declaration number, or the MRN when there is none>`. */
-  declarationId: string;
-  shipmentId: string;
+/** A declaration as its Z1LADING_DECL segment states it, before it is tied to a shipment and an event. */
+export interface DeclarationReading {
   declarationType: DeclarationType;
   /** DECNO: the declarant's reference (e.g. GTS customs document number / LRN). */
   declarationNumber?: string;
@@ -56,6 +53,13 @@ export interface CustomsDeclarationRecord {
   reason?: string;
   currency?: string;
   items: CustomsDeclarationItemRecord[];
+}
+
+/** One Z1LADING_DECL: a declaration and the status it reports. */
+export interface CustomsDeclarationRecord extends DeclarationReading {
+  /** `<shipment id>/<EX|IM>/<declaration number, or the MRN when there is none>`. */
+  declarationId: string;
+  shipmentId: string;
   /** The ledger event that reports this status. */
   eventId: string;
   /** Private values of that event; present when the declaration lists items. */

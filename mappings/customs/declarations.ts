@@ -3,7 +3,7 @@ import type { Segment } from '../idoc/segment';
 import { childrenNamed, field, requiredField } from '../idoc/segment';
 import { alpha, instantField } from '../idoc/values';
 import { amountField, sumAmounts } from './amounts';
-import type { CustomsDeclarationItemRecord, CustomsStatusCode, DeclarationType } from './customs-record';
+import type { CustomsDeclarationItemRecord, CustomsStatusCode, DeclarationReading, DeclarationType } from './customs-record';
 import { isCustomsStatus } from './status-events';
 
 /**
@@ -14,19 +14,6 @@ import { isCustomsStatus } from './status-events';
 export const DECLARATION_SEGMENT = 'Z1LADING_DECL';
 export const DECLARATION_ITEM_SEGMENT = 'Z1LADING_DECL_ITEM';
 
-/** A declaration as read, before it is tied to a shipment and an event. */
-export interface DeclarationReading {
-  declarationType: DeclarationType;
-  declarationNumber?: string;
-  mrn?: string;
-  customsOffice?: string;
-  procedureCode?: string;
-  status: CustomsStatusCode;
-  statusAt: string;
-  reason?: string;
-  currency?: string;
-  items: CustomsDeclarationItemRecord[];
-}
 
 /** EU Movement Reference Number: year (2 digits), country (2 letters), 14 letters or digits. */
 const MRN = /^\d{2}[A-Z]{2}[A-Z0-9]{14}$/;
