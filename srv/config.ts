@@ -91,7 +91,8 @@ function timeZoneCode(env: Environment, name: string, fallback: string): string 
   return raw;
 }
 
-function onOff(env: Environment, name: string, fallback: boolean): boolean {
+/** An on/off switch: on, true, 1, yes / off, false, 0, no; anything else stops start-up naming it. */
+export function onOff(env: Environment, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return fallback;
   if (['on', 'true', '1', 'yes'].includes(raw)) return true;

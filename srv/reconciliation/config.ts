@@ -1,4 +1,4 @@
-import { ConfigError } from '../config';
+import { ConfigError, onOff } from '../config';
 
 /**
  * Reconciliation settings, read from the environment and validated at start-up like srv/config.ts
@@ -23,14 +23,6 @@ function cronPattern(env: Environment, name: string): string | undefined {
   if (!raw || raw.toLowerCase() === 'off') return undefined;
   if (!/^\S+(\s+\S+){4,5}$/.test(raw)) throw new ConfigError(name, `must be a cron pattern of 5 or 6 fields (e.g. "0 * * * *") or off, got "${raw}"`);
   return raw;
-}
-
-function onOff(env: Environment, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
-  if (['off', 'false', '0', 'no'].includes(raw)) return false;
-  throw new ConfigError(name, `must be on or off, got "${env[name]}"`);
 }
 
 function batchSize(env: Environment, name: string): number {
