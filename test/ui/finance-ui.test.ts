@@ -171,6 +171,23 @@ describe('Settlement screen', () => {
 
     const [acknowledged] = await settlements();
     expect(acknowledged).toMatchObject({ lifecycle: 'acknowledged', comment: 'POD follows by mail; pay as invoiced', acknowledgedBy: 'finance' });
+
+    // Another clerk acknowledged line 000020 meanwhile: the screen says why this one failed, and shows the line as it is now.
+    const [, second] = await settlements();
+    expect((await api(`/odata/v4/finance/Settlements(${second?.ID})/FinanceService.acknowledge`, 'finance', { method: 'POST', body: JSON.stringify({ comment: 'settled by phone' }) })).status).toBe(200);
+    const secondRow = row(asFinance, 'lines', 'line 000020');
+    await secondRow.getByRole('button', { name: 'Acknowledge…' }).click();
+    await asFinance.locator('[id$="--settlement--comment-inner"]').fill('pay as invoiced');
+    await confirm.click();
+    await asFinance.getByText('Acknowledging failed').waitFor({ timeout: 30_000 });
+    expect(await asFinance.getByText(`Settlement ${second?.ID} is already acknowledged`).count()).toBe(1);
+    await asFinance.getByRole('button', { name: 'Close' }).click();
+    await asFinance.getByRole('button', { name: 'Cancel' }).click();
+    await waitFor('line 000020 shown acknowledged by the other clerk', async () => ((await secondRow.textContent())?.includes('by finance: settled by phone') ? true : undefined), 30_000, 200);
+    expect(await secondRow.getByRole('button', { name: 'Acknowledge…' }).isDisabled()).toBe(true);
+
+    await asFinance.locator('[id$="--settlement--status"]').getByText('Ready', { exact: true }).click();
+    await waitFor('no ready line', async () => ((await row(asFinance, 'lines', INVOICE_NUMBER).count()) === 0 ? true : undefined), 10_000, 100);
   }, 180_000);
 
   it('shows the operator the lines but neither the acknowledgement nor the CSV export (finance\'s)', async () => {
@@ -227,6 +244,17 @@ describe('Discrepancies screen', () => {
     await row(asFinance, 'discrepancies', SHIPMENT).first().waitFor({ timeout: 60_000 });
     expect(await asFinance.getByRole('button', { name: 'Run reconciliation' }).count()).toBe(0);
     expect(await asFinance.getByRole('button', { name: 'Acknowledge…' }).count()).toBe(0);
+    // First seen today: listed, and the CSV link is the period's.
+    const today = new Date().toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric' });
+    const period = asFinance.locator('[id$="--discrepancies--period-inner"]');
+    await period.fill(`${today} – ${today}`);
+    await period.press('Enter');
+    const iso = new Date().toLocaleDateString('sv-SE');
+    const csv = asFinance.locator('a[id$="--discrepancies--csv"]');
+    await waitFor('the CSV link of the period', async () => ((await csv.getAttribute('href'))?.endsWith(`discrepancies.csv?from=${iso}&to=${iso}`) ? true : undefined), 10_000, 100);
+    await row(asFinance, 'discrepancies', SHIPMENT).first().waitFor({ timeout: 10_000 });
+    const exported = await asFinance.evaluate(async (href) => (await fetch(href)).text(), (await csv.getAttribute('href')) as string);
+    expect(exported).toContain(`${SHIPMENT},missingInErp`);
     await asFinance.locator('[id$="--discrepancies--status"]').click();
     await asFinance.getByRole('option', { name: 'Resolved' }).click();
     await waitFor('no resolved discrepancy listed', async () => ((await row(asFinance, 'discrepancies', SHIPMENT).count()) === 0 ? true : undefined), 10_000, 100);
