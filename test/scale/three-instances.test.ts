@@ -259,7 +259,12 @@ it('keeps every IDoc exactly once on the ledger and at SAP when the listener\'s 
     const activity = (await db.query<Record<string, unknown>>(
       `SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS open_for, left(query, 160) AS query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
     )).rows;
-    throw new Error(`${error.message}; run ${JSON.stringify(lastRun)}; database sessions ${JSON.stringify(activity)}; survivor's log: ${survivor?.output.join('').slice(-3_000)}`);
+    const queue = `${env.QUEUE_PREFIX}:reconcile`;
+    const redisState = {
+      job: await redis.hgetall(`${queue}:run-${ID}`), wait: await redis.lrange(`${queue}:wait`, 0, -1), active: await redis.lrange(`${queue}:active`, 0, -1),
+      clients: (await redis.client('LIST') as string).split('\n').filter((line) => line.includes(env.QUEUE_PREFIX as string) || line.includes('bzpopmin')).map((line) => line.replace(/ (fd|age|idle|flags|db|sub|psub|ssub|multi|qbuf|qbuf-free|argv-mem|multi-mem|obl|oll|omem|tot-mem|events|user|redir|resp|lib-name|lib-ver|rbs|rbp|laddr|id)=\S*/g, '')),
+    };
+    throw new Error(`${error.message}; run ${JSON.stringify(lastRun)}; redis ${JSON.stringify(redisState)}; database sessions ${JSON.stringify(activity)}; survivor's log: ${survivor?.output.join('').slice(-3_000)}`);
   });
   const open = (await fetch(`${survivor?.url}/odata/v4/reconciliation/Discrepancies?$filter=status eq 'open'`, { headers: { authorization: basic('operator') } }).then((response) => response.json())) as { value: unknown[] };
   console.log(JSON.stringify({ reconciliation: run.message, open: open.value }));
