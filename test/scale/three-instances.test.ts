@@ -270,8 +270,8 @@ it('keeps every IDoc exactly once on the ledger and at SAP when the listener\'s 
     return outcome;
   };
   let run: RunRow | undefined;
-  for (let attempt = 0; attempt < 5 && !run; attempt++) run = await reconcile();
-  if (!run) throw new Error('no reconciliation run started in 5 attempts');
+  for (let attempt = 0; attempt < 10 && !run; attempt++) run = await reconcile();
+  if (!run) throw new Error('no reconciliation run started in 10 attempts');
   const open = (await fetch(`${survivor?.url}/odata/v4/reconciliation/Discrepancies?$filter=status eq 'open'`, { headers: { authorization: basic('operator') } }).then((response) => response.json())) as { value: unknown[] };
   console.log(JSON.stringify({ reconciliation: run.message, open: open.value }));
   expect(run).toMatchObject({ status: 'finished', discrepancies: 0, done: DELIVERIES });
