@@ -29,6 +29,7 @@ module.exports = {
         '<rootDir>/test/inbound/customs-idoc.test.ts',
         '<rootDir>/test/pipeline/customs-pipeline.test.ts',
         '<rootDir>/test/finance/finance-service.test.ts',
+        '<rootDir>/test/sap-outbound/ledger-to-sap.test.ts',
       ],
       setupFiles: [...base.setupFiles, '<rootDir>/test/setup-postgres.js'],
       setupFilesAfterEnv: ['<rootDir>/test/teardown-postgres.js'],

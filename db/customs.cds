@@ -38,7 +38,7 @@ entity CustomsDeclarationItems {
 
 /** One status a declaration reached; the key is the ledger event that reports it. */
 entity CustomsStatusRecords {
-  key eventId       : String(36);
+  key eventId       : lading.LedgerId;
       declaration   : Association to CustomsDeclarations;
       status        : String(4);
       statusAt      : Timestamp;
@@ -54,7 +54,7 @@ entity CustomsStatusRecords {
  * a retry sends the same values. Amounts as exact decimal strings; HS codes as a JSON array.
  */
 entity CustomsLedgerValues {
-  key eventId       : String(36);
+  key eventId       : lading.LedgerId;
       declaredValue : String(24);
       currency      : String(3);
       duty          : String(24);

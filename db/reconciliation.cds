@@ -1,6 +1,7 @@
 namespace lading;
 
 using { cuid } from '@sap/cds/common';
+using from './schema';
 
 /** incremental: shipments changed since the last finished run; full: every shipment. */
 type ReconciliationMode : String(12) enum { full; incremental; }
@@ -46,7 +47,7 @@ entity ReconciliationRuns : cuid {
  */
 @assert.unique: { finding: [shipmentId, kind, field] }
 entity Discrepancies : cuid {
-  shipmentId     : String(80);
+  shipmentId     : lading.LedgerId;
   kind           : DiscrepancyKind;
   /** Which field differs (e.g. shippingPoint, status, events, payloadHash:<eventId>). */
   field          : String(120);

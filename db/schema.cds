@@ -17,6 +17,11 @@ type EventType : String(10) enum { SHIPMENT; TRANSPORT; EQUIPMENT; }
 type EventClassifier : String(3) enum { ACT; PLN; EST; }
 
 type Quantity : Decimal(15, 3);
+/**
+ * Ids other organisations choose on the shared ledger (shipment and event ids): as long as the
+ * chaincode allows (128 characters), so that their events can always be stored here.
+ */
+type LedgerId : String(128);
 type CountryCode : String(3);
 
 /**
@@ -24,7 +29,7 @@ type CountryCode : String(3);
  * the sending SAP system's partner and the delivery number, e.g. `S4HCLNT100/0080990777`.
  */
 entity Shipments : managed {
-  key ID               : String(80);
+  key ID               : LedgerId;
       deliveryNumber   : String(35) @title: 'Delivery (VBELN)';
       senderPartner    : String(35) @title: 'Sending system (SNDPRN)';
       shipper          : String(80);
@@ -131,13 +136,13 @@ entity ShipmentDeadlines {
 
 /** A DCSA Track & Trace event. The id is derived from its content, so a resent IDoc yields the same id. */
 entity ShipmentEvents {
-  key eventId             : String(36);
+  key eventId             : LedgerId;
       shipment            : Association to Shipments;
       eventType           : EventType;
       eventClassifierCode : EventClassifier;
       eventTypeCode       : String(4);
       eventDateTime       : Timestamp;
-      location            : String(80);
+      location            : String(255);
       documentTypeCode    : String(3);
       documentId          : String(35);
       equipmentReference  : String(20);
@@ -200,7 +205,7 @@ entity IdocStatusRecords : cuid {
 entity Outbox : cuid {
   idoc          : Association to InboundIdocs;
   /** Orders the ledger work of one shipment; also picks its queue partition. */
-  shipmentId    : String(80);
+  shipmentId    : LedgerId;
   topic         : String(30);
   state         : String(12) enum { pending; queued; confirmed; failed; } default 'pending';
   /** Increased by each re-drive after a dead letter, so the re-driven job gets a new id. */
@@ -224,7 +229,7 @@ entity OutboundIdocs : cuid {
   messageType   : String(30);
   extensionType : String(30);
   purpose       : String(20) enum { acknowledgement; transport; customs; proofOfDelivery; };
-  ledgerEventId : String(36);
+  ledgerEventId : LedgerId;
   inboundIdoc   : Association to InboundIdocs;
   shipment      : Association to Shipments;
   payload       : LargeString;

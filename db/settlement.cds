@@ -88,9 +88,9 @@ entity Settlements : cuid {
   acceptedAmount    : Amount;
   /** invoicedAmount − acceptedAmount. */
   differenceAmount  : Amount;
-  podEventId        : String(36);
+  podEventId        : lading.LedgerId;
   podLedgerTxId     : String(64);
-  customsEventId    : String(36);
+  customsEventId    : lading.LedgerId;
   /** SHA-256 of the outcome: an unchanged outcome is not written again (idempotent runs). */
   outcomeHash       : String(64);
   computedAt        : Timestamp;
@@ -102,7 +102,7 @@ entity Settlements : cuid {
 
 /** A consignee's POD as read from the ledger once (getEvent + verifyProofOfDelivery), for settling. */
 entity ProofsOfDelivery {
-  key eventId     : String(36);
+  key eventId     : lading.LedgerId;
       shipment    : Association to lading.Shipments;
       receivedAt  : Timestamp;
       signerMspId : String(40);
