@@ -1,6 +1,7 @@
 import cds from '@sap/cds';
 import { acknowledgeDiscrepancy, activeRun, createRun, type ReconciliationMode } from './reconciliation';
 import { runningLedgerSide } from './running';
+import { ReconciliationRuns as RunRows } from '#cds-models/lading';
 
 /**
  * Reconciliation over OData: `run` queues a run on the job queue (answered at once, status
@@ -22,8 +23,15 @@ export default class ReconciliationService extends cds.ApplicationService {
         const active = await activeRun();
         return req.reject(409, `A reconciliation run is already queued or running${active ? ` (run ${active})` : ''}`);
       }
-      const runId = await createRun(wanted as ReconciliationMode, req.user.id);
-      await side.reconciler.enqueue(runId, wanted as ReconciliationMode, req.user.id);
+      // The run row is committed before its job exists: a worker on any instance must find it
+      // (in the request's own transaction it stayed invisible to the worker on PostgreSQL).
+      const runId = await cds.tx(() => createRun(wanted as ReconciliationMode, req.user.id));
+      try {
+        await side.reconciler.enqueue(runId, wanted as ReconciliationMode, req.user.id);
+      } catch (error) {
+        await cds.tx(() => UPDATE.entity(RunRows).set({ status: 'failed', finishedAt: new Date().toISOString() }).where({ ID: runId }));
+        return req.reject(503, `The reconciliation run could not be queued: ${(error as Error).message}`);
+      }
       return SELECT.one.from(ReconciliationRuns).where({ ID: runId });
     });
 
