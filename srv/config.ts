@@ -49,6 +49,19 @@ export interface PipelineConfig {
   lockDurationMs: number;
   /** After how long an unconfirmed outbox row is queued again, ms (LEDGER_REDRIVE_AFTER_MS, default 15000). */
   redriveAfterMs: number;
+  /** Committed batches settled in the database at once per instance (LEDGER_CONFIRM_CONCURRENCY, default 4). */
+  confirmConcurrency: number;
+  /** How often the relay looks for new outbox rows, ms (LEDGER_RELAY_INTERVAL_MS, default 200). */
+  relayIntervalMs: number;
+  /** Most outbox rows the relay queues per pass (LEDGER_RELAY_BATCH, default 2000). */
+  relayBatch: number;
+}
+
+export interface DatabaseConfig {
+  /** Most PostgreSQL connections per instance (LADING_DB_POOL_MAX, default 10 as @cap-js/postgres). */
+  poolMax: number;
+  /** How long a request waits for a free connection before it fails, ms (LADING_DB_POOL_ACQUIRE_MS, default 1000 as @cap-js/postgres). */
+  poolAcquireTimeoutMs: number;
 }
 
 export interface LedgerConfig {
@@ -56,6 +69,10 @@ export interface LedgerConfig {
   fabricConfigured: boolean;
   /** The devnet organisation Lading records as when devnet is embedded (LADING_DEVNET_MSP, default ShipperMSP). */
   devnetMspId: string;
+  /** Embedded devnet with one peer per organisation (DEVNET_PEERS=ShipperMSP,CarrierMSP,…); Lading connects to its own organisation's peer. Unset: one peer. */
+  devnetPeers?: string[];
+  /** Embedded devnet's endorsement policy (DEVNET_ENDORSEMENT_POLICY, Fabric syntax; needs DEVNET_PEERS; devnet checks it). */
+  devnetEndorsementPolicy?: string;
 }
 
 export interface SapSideConfig {
@@ -72,6 +89,7 @@ export interface LadingConfig {
   pipeline: PipelineConfig;
   ledger: LedgerConfig;
   sap: SapSideConfig;
+  database: DatabaseConfig;
 }
 
 type Environment = Record<string, string | undefined>;
@@ -181,6 +199,9 @@ export function readConfig(env: Environment = process.env): LadingConfig {
       lingerMs: positiveInteger(env, 'LEDGER_BATCH_LINGER_MS', 20),
       lockDurationMs: positiveInteger(env, 'LEDGER_LOCK_MS', 30_000),
       redriveAfterMs: positiveInteger(env, 'LEDGER_REDRIVE_AFTER_MS', 15_000),
+      confirmConcurrency: positiveInteger(env, 'LEDGER_CONFIRM_CONCURRENCY', 4),
+      relayIntervalMs: positiveInteger(env, 'LEDGER_RELAY_INTERVAL_MS', 200),
+      relayBatch: positiveInteger(env, 'LEDGER_RELAY_BATCH', 2_000),
     },
     sap: {
       enabled: onOff(env, 'LADING_SAP', true),
@@ -188,6 +209,10 @@ export function readConfig(env: Environment = process.env): LadingConfig {
       simulatorPort: env.SAPSIM_PORT?.trim() === '0' ? 0 : positiveInteger(env, 'SAPSIM_PORT', 4005),
     },
     ledger: ledgerConfig(env),
+    database: {
+      poolMax: positiveInteger(env, 'LADING_DB_POOL_MAX', 10),
+      poolAcquireTimeoutMs: positiveInteger(env, 'LADING_DB_POOL_ACQUIRE_MS', 1_000),
+    },
   };
 }
 
@@ -201,5 +226,14 @@ function ledgerConfig(env: Environment): LedgerConfig {
   if (!fabricConfigured && env.NODE_ENV === 'production' && onOff(env, 'LADING_PIPELINE', true)) {
     throw new ConfigError('FABRIC_PEER_ENDPOINT', 'is required in production (bind the lading-fabric service, see docs/deploy.md); the embedded devnet is for development only');
   }
-  return { fabricConfigured, devnetMspId: env.LADING_DEVNET_MSP?.trim() || 'ShipperMSP' };
+  const devnetMspId = env.LADING_DEVNET_MSP?.trim() || 'ShipperMSP';
+  const devnetPeers = env.DEVNET_PEERS?.split(',').map((mspId) => mspId.trim()).filter(Boolean);
+  const devnetEndorsementPolicy = env.DEVNET_ENDORSEMENT_POLICY?.trim() || undefined;
+  if (fabricConfigured || (!devnetPeers?.length && !devnetEndorsementPolicy)) return { fabricConfigured, devnetMspId };
+  if (!devnetPeers?.length) throw new ConfigError('DEVNET_ENDORSEMENT_POLICY', 'needs several peers: set DEVNET_PEERS too (e.g. ShipperMSP,CarrierMSP)');
+  // Lading connects to its own organisation's peer, so that organisation needs one.
+  if (!devnetPeers.includes(devnetMspId)) {
+    throw new ConfigError('DEVNET_PEERS', `must name Lading's own organisation ${devnetMspId} (LADING_DEVNET_MSP), got "${env.DEVNET_PEERS ?? ''}"`);
+  }
+  return { fabricConfigured, devnetMspId, devnetPeers, ...(devnetEndorsementPolicy ? { devnetEndorsementPolicy } : {}) };
 }

@@ -23,6 +23,10 @@ const config = (() => {
   }
 })();
 
+// PostgreSQL's connection pool from Lading's settings (LADING_DB_POOL_*), before CAP opens it.
+const db = cds.env.requires.db as { kind?: string; pool?: Record<string, unknown> } | undefined;
+if (db?.kind === 'postgres') db.pool = { ...db.pool, max: config.database.poolMax, acquireTimeoutMillis: config.database.poolAcquireTimeoutMs };
+
 cds.on('bootstrap', (app) => {
   app.use(healthRoutes());
   app.use(observabilityRoutes());

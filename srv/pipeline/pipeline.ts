@@ -34,6 +34,8 @@ export interface PipelineOptions {
   relay?: RelayOptions;
   /** How long a killed worker's jobs stay locked before another worker takes them. Default 30,000 ms. */
   lockDurationMs?: number;
+  /** Committed batches settled in the database at once. Default 4. */
+  confirmConcurrency?: number;
 }
 
 export const LEDGER_SUBMIT_QUEUE = 'ledger-submit';
@@ -67,7 +69,7 @@ export class LedgerPipeline {
       lockDurationMs: options.lockDurationMs ?? 30_000, stalledIntervalMs: Math.max(1_000, (options.lockDurationMs ?? 30_000) / 2),
     }).onError((error) => log.error(`ledger-submit worker ${name}:`, error.message)));
     this.#confirmWorker = new Worker<CommittedBatch>(LEDGER_CONFIRM_QUEUE, timedProcessor(async (job: Job<CommittedBatch>) => settleCommitted(job.data)), {
-      connection, prefix, concurrency: 4, autorun: false,
+      connection, prefix, concurrency: options.confirmConcurrency ?? 4, autorun: false,
     });
     this.#confirmWorker.on('error', (error) => log.error('ledger-confirm worker:', error.message));
     this.relay = new Relay('ledger', outboxSource, this.submitQueue, options.relay);

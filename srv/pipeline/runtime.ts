@@ -60,10 +60,16 @@ export async function startLedgerSide(config: LadingConfig): Promise<LedgerSide>
     if (config.ledger.fabricConfigured) {
       fabricConfig = loadFabricConfig();
     } else {
-      devnet = await startDevnet({});
+      const { devnetMspId, devnetPeers, devnetEndorsementPolicy } = config.ledger;
+      devnet = await startDevnet({
+        ...(devnetPeers ? { peers: devnetPeers } : {}), ...(devnetEndorsementPolicy ? { endorsementPolicy: devnetEndorsementPolicy } : {}),
+      });
       opened.push(() => (devnet as Devnet).stop());
-      fabricConfig = devnetConfig(devnet.address, devnet.dir, config.ledger.devnetMspId);
-      log.info(`devnet (Fabric Gateway, channel ${devnet.channel}, chaincode ${devnet.chaincode}) at ${devnet.address}, data in ${devnet.dir}${devnet.adminUrl ? `, admin ${devnet.adminUrl}` : ''}`);
+      // Several peers: Lading's client talks to its own organisation's peer, as on a real network.
+      const ownPeer = devnet.peers.find((peer) => peer.mspId === devnetMspId)?.address ?? devnet.address;
+      fabricConfig = devnetConfig(ownPeer, devnet.dir, devnetMspId);
+      const peers = devnet.peers.length > 0 ? `, peers ${devnet.peers.map((peer) => `${peer.mspId}@${peer.address}`).join(' ')}${devnetEndorsementPolicy ? `, policy ${devnetEndorsementPolicy}` : ''}` : '';
+      log.info(`devnet (Fabric Gateway, channel ${devnet.channel}, chaincode ${devnet.chaincode}) at ${devnet.address}${peers}, data in ${devnet.dir}${devnet.adminUrl ? `, admin ${devnet.adminUrl}` : ''}`);
     }
     const connection = await connectLedger(fabricConfig);
     opened.push(async () => connection.close());
@@ -83,11 +89,11 @@ export async function startLedgerSide(config: LadingConfig): Promise<LedgerSide>
     const pipeline = new LedgerPipeline({
       connection: connections.queues,
       prefix: settings.queuePrefix, ledger, mspId: fabricConfig.mspId, partitions: settings.partitions,
-      maxBatch: settings.maxBatch, lingerMs: settings.lingerMs, lockDurationMs: settings.lockDurationMs,
-      relay: { redriveAfterMs: settings.redriveAfterMs, activeWhen: () => relayRole.isLeader },
+      maxBatch: settings.maxBatch, lingerMs: settings.lingerMs, lockDurationMs: settings.lockDurationMs, confirmConcurrency: settings.confirmConcurrency,
+      relay: { redriveAfterMs: settings.redriveAfterMs, intervalMs: settings.relayIntervalMs, batchSize: settings.relayBatch, activeWhen: () => relayRole.isLeader },
     }).start();
     opened.push(() => pipeline.stop());
-    log.info(`pipeline: ${settings.partitions} ledger-submit partitions, batches of up to ${settings.maxBatch} IDocs`);
+    log.info(`pipeline: ${settings.partitions} ledger-submit partitions, batches of up to ${settings.maxBatch} IDocs, ${settings.confirmConcurrency} confirms at once`);
 
     let sapSide: SapSide | undefined;
     let sapSimulator: SapSimulator | undefined;
