@@ -76,11 +76,31 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-function offsetMinutesOf(zone: string, utcMillis: number): number {
+function formattedOffsetMinutes(zone: string, utcMillis: number): number {
   const parts = formatterFor(zone).formatToParts(new Date(utcMillis));
   const get = (type: string): number => Number(parts.find((part) => part.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - utcMillis) / 60_000);
+}
+
+/**
+ * Zone offsets change only on quarter hours (every IANA rule since 1970), so one lookup per zone and
+ * quarter hour is enough: formatToParts cost a tenth of the inbound CPU per IDoc (bench/README).
+ * Bounded: a packet's instants cluster in a few days, so the map is simply dropped when it fills.
+ */
+const QUARTER_HOUR = 15 * 60_000;
+const OFFSET_CACHE_LIMIT = 50_000;
+const offsets = new Map<string, number>();
+
+function offsetMinutesOf(zone: string, utcMillis: number): number {
+  const key = `${zone}@${Math.floor(utcMillis / QUARTER_HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = formattedOffsetMinutes(zone, utcMillis);
+    if (offsets.size >= OFFSET_CACHE_LIMIT) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
 
 function fixedOffsetMinutes(code: string): number | undefined {

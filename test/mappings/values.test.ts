@@ -54,4 +54,30 @@ describe('SAP field values', () => {
   it('reads 00000000 as no date', () => {
     expect(instantField(segment({ D: '00000000' }), 'D', 'T', 'UTC', 'Z')).toBeUndefined();
   });
+
+  // Offsets are cached per zone and quarter hour: every minute of the days around each switch of
+  // 2026, read twice (filling the cache, then hitting it), must equal the zone's own offset.
+  it.each([
+    ['CET', 'Europe/Berlin', '20260329'], ['CET', 'Europe/Berlin', '20261025'],
+    ['EST', 'America/New_York', '20260308'], ['EST', 'America/New_York', '20261101'],
+    ['AUSNSW', 'Australia/Sydney', '20260405'], ['INDIA', 'Asia/Kolkata', '20260405'],
+  ])('reads every minute of %s on %s (%s) as the zone says, cached or not', (zone, iana, day) => {
+    const format = new Intl.DateTimeFormat('en-US', { timeZone: iana, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    const wallClockOf = (instant: number): string => {
+      const parts = Object.fromEntries(format.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
+      return `${parts.year}${parts.month}${parts.day} ${parts.hour}${parts.minute}`;
+    };
+    const start = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(4, 6)) - 1, Number(day.slice(6, 8))) - 14 * 3_600_000;
+    let checked = 0;
+    for (let instant = start; instant < start + 2 * 86_400_000; instant += 60_000) {
+      const [date, time] = wallClockOf(instant).split(' ') as [string, string];
+      for (let pass = 0; pass < 2; pass++) {
+        const read = instantField(segment({ D: date, T: `${time}00` }), 'D', 'T', zone, 'Z') as string;
+        // A wall-clock time that occurs twice (the hour repeated in autumn) may be read as either instant.
+        expect(wallClockOf(Date.parse(read))).toBe(`${date} ${time}`);
+        checked++;
+      }
+    }
+    expect(checked).toBe(2 * 2 * 24 * 60);
+  });
 });
