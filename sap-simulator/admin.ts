@@ -25,12 +25,15 @@ function faultSpec(body: unknown): FaultSpec {
   if (!isObject(body)) throw new HttpProblem(400, 'Body must be a JSON object');
   const scope = body.scope;
   if (scope !== undefined && scope !== 'idoc' && scope !== 'odata' && scope !== 'all') throw new HttpProblem(400, 'scope must be idoc, odata or all');
+  const lostAnswer = body.lostAnswer;
+  if (lostAnswer !== undefined && typeof lostAnswer !== 'boolean') throw new HttpProblem(400, 'lostAnswer must be true or false');
   return {
     status: optionalNumber(body, 'status'),
     count: optionalNumber(body, 'count'),
     forSeconds: optionalNumber(body, 'forSeconds'),
     delayMs: optionalNumber(body, 'delayMs'),
     scope,
+    lostAnswer,
   };
 }
 

@@ -9,4 +9,4 @@ export type { ActiveFault, FaultScope, FaultSpec } from './faults';
 export type { IdocFilter, ReceivedIdoc, SimulatorStats } from './idoc-store';
 export type { DeliveryProperty, DeliverySeed, SimDelivery } from './deliveries';
 export { DELIVERY_SERVICE_PATH } from './delivery-api';
-export { IDOC_PATH } from './idoc-inbound';
+export { IDOC_PATH, MESSAGE_ID_PARAMETER, QUALITY_OF_SERVICE_PARAMETER } from './idoc-inbound';

@@ -7,7 +7,7 @@ import { DeliveryStore, type DeliverySeed, type SimDelivery } from './deliveries
 import { DELIVERY_SERVICE_PATH, handleDeliveryApi } from './delivery-api';
 import { FaultPlan, type ActiveFault, type FaultSpec } from './faults';
 import { HttpProblem, header, readBody, sendHtml, sendJson } from './http-util';
-import { IDOC_PATH, handleIdocPost } from './idoc-inbound';
+import { IDOC_PATH, exactlyOnceMessageId, handleIdocPost } from './idoc-inbound';
 import { IdocStore, type IdocFilter, type ReceivedIdoc, type SimulatorStats } from './idoc-store';
 
 export interface SapSimulatorOptions {
@@ -192,9 +192,9 @@ class Simulator implements SapSimulator {
     // The body is in before any injected delay: a slow SAP still processes what it was sent,
     // even when the client gave up waiting (the "outcome unknown" case a resend must survive).
     const body = scope === 'idoc' && method === 'POST' ? await readBody(request, this.options.maxIdocBytes ?? 50 * 1024 * 1024) : '';
-    const fault = this.faults.take(scope);
+    const fault = this.faults.take(scope, { idocPost: scope === 'idoc' && method === 'POST' });
     if (fault && fault.delayMs > 0) await sleep(fault.delayMs, request);
-    if (fault?.status !== undefined) {
+    if (fault?.status !== undefined && !fault.lostAnswer) {
       this.idocs.requests.faulted++;
       // A redirect is what a misconfigured logon (SAML, form logon) looks like from outside.
       const redirect: Record<string, string> = fault.status < 400 ? { location: '/sap/public/bc/icf/logon?sap-client=000' } : {};
@@ -228,7 +228,18 @@ class Simulator implements SapSimulator {
       this.idocs.requests.csrfRejected++;
       return sendHtml(response, 403, 'CSRF token validation failed', 'CSRF token validation failed', { 'x-csrf-token': 'Required' });
     }
-    handleIdocPost(body, response, { idocs: this.idocs, deliveries: this.deliveries, user, client });
+    const messageId = exactlyOnceMessageId(url);
+    const answer = handleIdocPost(body, { idocs: this.idocs, deliveries: this.deliveries, user, client, messageId });
+    if (fault?.lostAnswer) {
+      // SAP has the IDoc; the sender never learns it: the case exactly-once is for.
+      this.idocs.requests.faulted++;
+      if (fault.status === undefined) {
+        response.destroy();
+        return;
+      }
+      return sendHtml(response, fault.status, 'Service unavailable', 'The SAP simulator was told to lose the answer to this request');
+    }
+    sendHtml(response, answer.status, answer.title, answer.text);
   }
 
   private answerError(response: ServerResponse, error: unknown): void {

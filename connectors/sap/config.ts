@@ -9,6 +9,7 @@
  * | SAP_IDOC_PATH               | Path of the IDoc XML inbound service                            | `/sap/bc/idoc_xml`                           |
  * | SAP_CSRF                    | `on`/`off`: fetch a CSRF token before each POST                 | `on`                                         |
  * | SAP_TIMEOUT_MS              | Deadline of one call, CSRF fetch included                       | 30000                                        |
+ * | SAP_EXACTLY_ONCE            | `on`/`off`: send each IDoc with a message id and ExactlyOnce     | `on`                                         |
  * | SAP_DELIVERY_SERVICE_PATH   | Path of API_OUTBOUND_DELIVERY_SRV                               | `/sap/opu/odata/sap/API_OUTBOUND_DELIVERY_SRV` |
  * | SAP_DELIVERY_PAGE_SIZE      | Deliveries per page when reading                                | 500                                          |
  * | SAP_IDOC_SENDER_PORT        | Lading's port in the control record (SNDPOR)                    | `LADING`                                     |
@@ -38,6 +39,12 @@ export interface SapConfig {
   fetchCsrfToken: boolean;
   /** Deadline of one call in milliseconds. Default 30000. */
   timeoutMs: number;
+  /**
+   * Ask SAP for exactly-once: every IDoc POST carries `MessageId` (the same GUID on every resend)
+   * and `QualityOfService=ExactlyOnce`, so SAP takes a resend as the message it already has.
+   * Off: at-least-once, a resend after a lost answer is a second IDoc in SAP. Default true.
+   */
+  exactlyOnce: boolean;
   /** Default `/sap/opu/odata/sap/API_OUTBOUND_DELIVERY_SRV`. */
   deliveryServicePath: string;
   /** 1..5000, default 500. */
@@ -130,6 +137,7 @@ export function loadSapConfig(env: Environment = process.env): SapConfig {
     idocPath: matching(env, 'SAP_IDOC_PATH', DEFAULT_IDOC_PATH, /^\/[\w/.-]*$/, 'a path starting with /'),
     fetchCsrfToken: flag(env, 'SAP_CSRF', true),
     timeoutMs: integer(env, 'SAP_TIMEOUT_MS', 30_000, 1, 600_000),
+    exactlyOnce: flag(env, 'SAP_EXACTLY_ONCE', true),
     deliveryServicePath: matching(env, 'SAP_DELIVERY_SERVICE_PATH', DEFAULT_DELIVERY_SERVICE_PATH, /^\/[\w/.;=-]*$/, 'a path starting with /'),
     deliveryPageSize: integer(env, 'SAP_DELIVERY_PAGE_SIZE', 500, 1, 5000),
     idocEnvelope: {

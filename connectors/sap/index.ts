@@ -26,4 +26,13 @@ export {
 } from './errors';
 export { toSapError } from './classify';
 export { sendIdoc, type IdocToSend, type SapSendReceipt, type SendOptions } from './idoc-sender';
+export {
+  EXACTLY_ONCE,
+  LADING_MESSAGE_ID_NAMESPACE,
+  MESSAGE_ID_PARAMETER,
+  QUALITY_OF_SERVICE_PARAMETER,
+  isMessageId,
+  messageIdFor,
+  nameBasedUuid,
+} from './exactly-once';
 export { readOutboundDeliveries, readOutboundDelivery, type DeliveryQuery, type OutboundDeliveryHeader } from './delivery-reader';

@@ -2,7 +2,7 @@ import cds from '@sap/cds';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { PartitionedJob } from '../../connectors/queue';
 import type { SapConfig } from '../../connectors/sap';
-import { sendIdoc, SapError } from '../../connectors/sap';
+import { messageIdFor, sendIdoc, SapError } from '../../connectors/sap';
 import { DeadLetters, OutboundIdocs } from '#cds-models/lading';
 import type { RelaySource } from '../pipeline/relay';
 import { outboundFailed, outboundSent } from '../observability/trail';
@@ -13,6 +13,9 @@ import { outboundFailed, outboundSent } from '../observability/trail';
  * database, a second landscape) may hold the same one. SAP answered 2xx → status 03
  * (passed to port); a retryable failure (SAP down, 5xx, timeout) → BullMQ retries with backoff;
  * a refusal (401, 403, 400) → status 02 and a dead letter with SAP's answer, for an operator.
+ * Every attempt, on whichever instance, sends the IDoc under one exactly-once message id derived
+ * from the row's id: when SAP took an attempt whose answer was lost (a timeout, an instance
+ * killed mid-POST), SAP answers the next attempt from memory instead of creating a second IDoc.
  */
 
 export interface SapSendJob {
@@ -27,7 +30,7 @@ export function sapSendProcessor(config: SapConfig) {
     const idoc = await SELECT.one.from(OutboundIdocs).columns('ID', 'docnum', 'payload', 'status', 'messageType', 'shipment_ID').where({ ID: job.data.outboundIdocId });
     if (!idoc || idoc.status === '03') return { status: 200 }; // already passed: a re-queued job is a no-op
     try {
-      const receipt = await sendIdoc(config, { docnum: idoc.docnum ?? '', xml: idoc.payload ?? '' });
+      const receipt = await sendIdoc(config, { docnum: idoc.docnum ?? '', xml: idoc.payload ?? '', messageId: outboundMessageId(job.data.outboundIdocId) });
       await UPDATE.entity(OutboundIdocs).set({ status: '03', statusText: `Passed to SAP (HTTP ${receipt.status})`, sentAt: new Date().toISOString() }).where({ ID: idoc.ID });
       outboundSent(idoc, receipt.status);
       return { status: receipt.status };
@@ -45,6 +48,11 @@ export function sapSendProcessor(config: SapConfig) {
       throw new UnrecoverableError(reason);
     }
   };
+}
+
+/** The exactly-once message id of an outbound IDoc row: the same for every attempt and instance. */
+export function outboundMessageId(outboundIdocId: string): string {
+  return messageIdFor(`outbound-idoc/${outboundIdocId}`);
 }
 
 type Row = { ID?: string | null; docnum?: string | null; shipment_ID?: string | null };

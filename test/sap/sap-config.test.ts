@@ -10,6 +10,7 @@ describe('loadSapConfig', () => {
       idocPath: '/sap/bc/idoc_xml',
       fetchCsrfToken: true,
       timeoutMs: 30000,
+      exactlyOnce: true,
       deliveryServicePath: '/sap/opu/odata/sap/API_OUTBOUND_DELIVERY_SRV',
       deliveryPageSize: 500,
       idocEnvelope: { client: '100', senderPort: 'LADING', senderPartner: 'LADING', receiverPort: 'SAPS4H', receiverPartner: 'S4HCLNT100' },
@@ -23,11 +24,12 @@ describe('loadSapConfig', () => {
       SAP_CLIENT: '200',
       SAP_CSRF: 'off',
       SAP_TIMEOUT_MS: '1000',
+      SAP_EXACTLY_ONCE: 'off',
       SAP_DELIVERY_PAGE_SIZE: '50',
       SAP_IDOC_SENDER_PARTNER: 'LADINGPRD',
       SAP_IDOC_RECEIVER_PARTNER: 'PRDCLNT200',
     });
-    expect(config).toMatchObject({ destinationName: 'ERP_PROD', client: '200', fetchCsrfToken: false, timeoutMs: 1000, deliveryPageSize: 50 });
+    expect(config).toMatchObject({ destinationName: 'ERP_PROD', client: '200', fetchCsrfToken: false, timeoutMs: 1000, exactlyOnce: false, deliveryPageSize: 50 });
     expect(config.idocEnvelope).toMatchObject({ client: '200', senderPartner: 'LADINGPRD', receiverPartner: 'PRDCLNT200' });
   });
 
@@ -43,6 +45,7 @@ describe('loadSapConfig', () => {
     ['a destination without url', { destinations: JSON.stringify([{ name: 'SAP_ERP' }]) }, 'destinations'],
     ['a two-digit client', { destinations: DESTINATIONS, SAP_CLIENT: '10' }, 'SAP_CLIENT'],
     ['CSRF maybe', { destinations: DESTINATIONS, SAP_CSRF: 'maybe' }, 'SAP_CSRF'],
+    ['exactly-once perhaps', { destinations: DESTINATIONS, SAP_EXACTLY_ONCE: 'perhaps' }, 'SAP_EXACTLY_ONCE'],
     ['a timeout of 0', { destinations: DESTINATIONS, SAP_TIMEOUT_MS: '0' }, 'SAP_TIMEOUT_MS'],
     ['a page of 10000', { destinations: DESTINATIONS, SAP_DELIVERY_PAGE_SIZE: '10000' }, 'SAP_DELIVERY_PAGE_SIZE'],
     ['a lower-case logical system', { destinations: DESTINATIONS, SAP_IDOC_SENDER_PARTNER: 'lading' }, 'SAP_IDOC_SENDER_PARTNER'],

@@ -116,14 +116,23 @@ describe('sending IDocs to SAP through a destination', () => {
     await expect(sendIdoc(config, statusIdoc(4))).resolves.toMatchObject({ status: 200 });
   });
 
-  it('the same IDoc sent twice is counted as a duplicate by DOCNUM', async () => {
-    const config = sapConfig('SEND_PLAIN');
+  it('without exactly-once the same IDoc sent twice is a second IDoc in SAP, counted as a duplicate by DOCNUM', async () => {
+    const config = sapConfig('SEND_PLAIN', { SAP_EXACTLY_ONCE: 'off' });
     const idoc = statusIdoc(5);
-    await sendIdoc(config, idoc);
+    await expect(sendIdoc(config, idoc)).resolves.toMatchObject({ messageId: undefined });
     await sendIdoc(config, statusIdoc(5)); // rebuilt: same source, same DOCNUM
     await sendIdoc(config, statusIdoc(6));
-    expect(plain.stats()).toMatchObject({ received: 3, duplicates: 1, byMessageType: { STATUS: 3 } });
+    expect(plain.stats()).toMatchObject({ received: 3, duplicates: 1, redeliveries: 0, byMessageType: { STATUS: 3 } });
     expect(plain.received({ docnum: idoc.docnum }).map((stored) => stored.duplicate)).toEqual([false, true]);
+  });
+
+  it('with exactly-once (the default) the same IDoc sent twice is one IDoc in SAP; the second send is answered from memory', async () => {
+    const config = sapConfig('SEND_PLAIN');
+    const idoc = statusIdoc(5);
+    const first = await sendIdoc(config, idoc);
+    const second = await sendIdoc(config, statusIdoc(5)); // rebuilt: same source, same DOCNUM, same message id
+    expect(second).toMatchObject({ status: 200, messageId: first.messageId, sapAnswer: first.sapAnswer });
+    expect(plain.stats()).toMatchObject({ received: 1, duplicates: 1, redeliveries: 1 });
   });
 
   it('SAP down (connection refused) is retryable; once it is back the IDoc goes through', async () => {
@@ -141,7 +150,7 @@ describe('sending IDocs to SAP through a destination', () => {
     await expect(sendIdoc(config, statusIdoc(7))).resolves.toMatchObject({ status: 200 });
   });
 
-  it('no answer within SAP_TIMEOUT_MS is retryable; SAP may have taken the IDoc anyway, and the resend shows as a duplicate', async () => {
+  it('no answer within SAP_TIMEOUT_MS is retryable; SAP may have taken the IDoc anyway, and takes the resend as that same IDoc', async () => {
     plain.fail({ status: 0, delayMs: 800, count: 1, scope: 'idoc' });
     const config = sapConfig('SEND_PLAIN', { SAP_TIMEOUT_MS: '200', SAP_CSRF: 'off' });
     const idoc = statusIdoc(8);
@@ -151,7 +160,7 @@ describe('sending IDocs to SAP through a destination', () => {
     // Past the 800 ms the simulator holds the first request, however it noticed the client leaving.
     await new Promise((resolve) => setTimeout(resolve, 700));
     await sendIdoc(config, idoc);
-    expect(plain.stats()).toMatchObject({ received: 2, duplicates: 1 });
+    expect(plain.stats()).toMatchObject({ received: 1, duplicates: 1, redeliveries: 1 });
   });
 
   it('a destination that does not exist is never retried', async () => {
