@@ -3,6 +3,7 @@
  * stops start-up with one line naming the variable.
  */
 import type { FaultSettings } from './admin/faults';
+import type { IdentityAlgorithm } from './identity/ca';
 import { layouts, parsePolicy, PolicySyntaxError, type EndorsementPolicy } from './policy/endorsement';
 import type { ChaincodeRuntime } from './shim/types';
 
@@ -60,6 +61,19 @@ export interface DevnetOptions {
    * unset: the peer the client is connected to endorses alone and any valid peer endorsement passes.
    */
   endorsementPolicy?: string;
+  /**
+   * Key and signature algorithm of the organisations' CAs and identities: `ecdsa` (P-256) or `sm2`
+   * (SM2 with SM3, as GM Fabric forks use), network-wide or per organisation. Only applies when an
+   * organisation's CA is first created. Default DEVNET_IDENTITY_ALGORITHM (`sm2`, `ecdsa`, or
+   * entries like `ecdsa,ShipperMSP=sm2`) or ecdsa.
+   */
+  identityAlgorithm?: IdentityAlgorithm | IdentityAlgorithms;
+}
+
+/** Per-organisation algorithms; organisations not named get `fallback` (default ecdsa). */
+export interface IdentityAlgorithms {
+  fallback?: IdentityAlgorithm;
+  orgs: Record<string, IdentityAlgorithm>;
 }
 
 export interface ResolvedConfig {
@@ -84,6 +98,7 @@ export interface ResolvedConfig {
   endorsementPolicy: EndorsementPolicy | undefined;
   /** The policy as configured, for messages. */
   endorsementPolicySource: string | undefined;
+  identityAlgorithmOf: (mspId: string) => IdentityAlgorithm;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +115,36 @@ function integer(env: Env, name: string, min: number, max: number): number | und
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got '${raw}'`);
   }
   return value;
+}
+
+function algorithmName(raw: string, what: string): IdentityAlgorithm {
+  const value = raw.trim().toLowerCase();
+  if (value === 'ecdsa' || value === 'sm2') return value;
+  throw new ConfigError(`${what} must be ecdsa or sm2, got '${raw}'`);
+}
+
+/** DEVNET_IDENTITY_ALGORITHM: `sm2`, `ecdsa`, or comma-separated entries, a bare one for every org and `MSPID=alg` for one. */
+export function parseIdentityAlgorithms(raw: string | undefined): IdentityAlgorithm | IdentityAlgorithms | undefined {
+  if (!raw?.trim()) return undefined;
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (entries.length === 1 && !entries[0]?.includes('=')) return algorithmName(entries[0] ?? '', 'DEVNET_IDENTITY_ALGORITHM');
+  const result: IdentityAlgorithms = { orgs: {} };
+  for (const entry of entries) {
+    const [mspId, algorithm, extra] = entry.split('=');
+    if (algorithm === undefined) result.fallback = algorithmName(entry, 'DEVNET_IDENTITY_ALGORITHM');
+    else if (!mspId?.trim() || extra !== undefined) throw new ConfigError(`DEVNET_IDENTITY_ALGORITHM entry '${entry}' must be MSPID=ecdsa or MSPID=sm2`);
+    else result.orgs[mspId.trim()] = algorithmName(algorithm, `DEVNET_IDENTITY_ALGORITHM for ${mspId.trim()}`);
+  }
+  return result;
+}
+
+function algorithmLookup(setting: IdentityAlgorithm | IdentityAlgorithms | undefined): (mspId: string) => IdentityAlgorithm {
+  if (setting === undefined) return () => 'ecdsa';
+  if (typeof setting === 'string') {
+    const algorithm = algorithmName(setting, 'identityAlgorithm');
+    return () => algorithm;
+  }
+  return (mspId) => setting.orgs[mspId] ?? setting.fallback ?? 'ecdsa';
 }
 
 /** DEVNET_CHAINCODE_CMD: a JSON array of strings, or words separated by spaces. */
@@ -159,6 +204,7 @@ export function optionsFromEnv(env: Env = process.env): DevnetOptions {
     faults: Object.keys(faults).length > 0 ? faults : undefined,
     peers: env.DEVNET_PEERS ? env.DEVNET_PEERS.split(',').map((mspId) => mspId.trim()).filter(Boolean) : undefined,
     endorsementPolicy: env.DEVNET_ENDORSEMENT_POLICY || undefined,
+    identityAlgorithm: parseIdentityAlgorithms(env.DEVNET_IDENTITY_ALGORITHM),
   });
 }
 
@@ -218,5 +264,6 @@ export function resolveConfig(options: DevnetOptions, env: Env = process.env): R
     peers,
     endorsementPolicy: policy,
     endorsementPolicySource: policy ? merged.endorsementPolicy : undefined,
+    identityAlgorithmOf: algorithmLookup(merged.identityAlgorithm),
   };
 }

@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import { resolveConfig, type DevnetOptions } from './config';
 import { runDevnet, type RunningDevnet } from './network';
 
-export type { ChaincodeSource, DevnetOptions } from './config';
+export type { ChaincodeSource, DevnetOptions, IdentityAlgorithms } from './config';
 export { ConfigError, optionsFromEnv } from './config';
 export type { FaultSettings, FaultStatus } from './admin/faults';
 export type { AdminStatus } from './admin/http';
 export type { PeerEndpoint } from './network';
 export type { PeerStatus } from './server/peers';
 export { parsePolicy, satisfies, type EndorsementPolicy } from './policy/endorsement';
-export { DEFAULT_ORGS, issueClientIdentity, type IdentityFiles } from './identity/ca';
+export { DEFAULT_ORGS, issueClientIdentity, type IdentityAlgorithm, type IdentityFiles } from './identity/ca';
 export { verifyLedger, type VerifyResult } from './verify';
 
 /** A running devnet, as startDevnet returns it. */

@@ -12,7 +12,7 @@ import { Faults } from './admin/faults';
 import { startChaincode, type StartedChaincode } from './chaincode/runtime';
 import { ConfigError, type ResolvedConfig } from './config';
 import { ensureOrgs, type OrgMaterial } from './identity/ca';
-import { signLowS } from './identity/ecdsa';
+import { signerOf } from './identity/ecdsa';
 import { MspRegistry } from './identity/msp';
 import { CollectionPolicy, loadCollections } from './ledger/collections';
 import { Ledger } from './ledger/ledger';
@@ -57,8 +57,7 @@ function endorserOf(org: OrgMaterial): Endorser {
   const identity = new msp.SerializedIdentity();
   identity.setMspid(org.mspId);
   identity.setIdBytes(Buffer.from(org.peer.certPem));
-  const key = createPrivateKey(org.peer.keyPem);
-  return { identity: identity.serializeBinary(), sign: (data) => signLowS(key, data) };
+  return { identity: identity.serializeBinary(), sign: signerOf(createPrivateKey(org.peer.keyPem)) };
 }
 
 function bind(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
@@ -100,7 +99,7 @@ export async function runDevnet(config: ResolvedConfig): Promise<RunningDevnet> 
   const dir = resolve(config.dir);
   const teardown = new Teardown();
   try {
-    const orgs = await ensureOrgs(dir);
+    const orgs = await ensureOrgs(dir, undefined, config.identityAlgorithmOf);
     const msps = new MspRegistry(orgs);
     const faults = new Faults(config.faults);
     const streams = new StreamRegistry();

@@ -73,6 +73,8 @@ export interface LedgerConfig {
   devnetPeers?: string[];
   /** Embedded devnet's endorsement policy (DEVNET_ENDORSEMENT_POLICY, Fabric syntax; needs DEVNET_PEERS; devnet checks it). */
   devnetEndorsementPolicy?: string;
+  /** FABRIC_IDENTITY_ALGORITHM=sm2 without a network: the embedded devnet issues SM2 identities (unless DEVNET_IDENTITY_ALGORITHM says otherwise). */
+  devnetIdentityAlgorithm?: 'sm2';
 }
 
 export interface SapSideConfig {
@@ -229,11 +231,14 @@ function ledgerConfig(env: Environment): LedgerConfig {
   const devnetMspId = env.LADING_DEVNET_MSP?.trim() || 'ShipperMSP';
   const devnetPeers = env.DEVNET_PEERS?.split(',').map((mspId) => mspId.trim()).filter(Boolean);
   const devnetEndorsementPolicy = env.DEVNET_ENDORSEMENT_POLICY?.trim() || undefined;
-  if (fabricConfigured || (!devnetPeers?.length && !devnetEndorsementPolicy)) return { fabricConfigured, devnetMspId };
+  const algorithm = env.FABRIC_IDENTITY_ALGORITHM?.trim().toLowerCase() || 'ecdsa';
+  if (algorithm !== 'ecdsa' && algorithm !== 'sm2') throw new ConfigError('FABRIC_IDENTITY_ALGORITHM', `must be ecdsa or sm2, got "${env.FABRIC_IDENTITY_ALGORITHM ?? ''}"`);
+  const sm2 = !fabricConfigured && algorithm === 'sm2' && !env.DEVNET_IDENTITY_ALGORITHM?.trim() ? { devnetIdentityAlgorithm: 'sm2' as const } : {};
+  if (fabricConfigured || (!devnetPeers?.length && !devnetEndorsementPolicy)) return { fabricConfigured, devnetMspId, ...sm2 };
   if (!devnetPeers?.length) throw new ConfigError('DEVNET_ENDORSEMENT_POLICY', 'needs several peers: set DEVNET_PEERS too (e.g. ShipperMSP,CarrierMSP)');
   // Lading connects to its own organisation's peer, so that organisation needs one.
   if (!devnetPeers.includes(devnetMspId)) {
     throw new ConfigError('DEVNET_PEERS', `must name Lading's own organisation ${devnetMspId} (LADING_DEVNET_MSP), got "${env.DEVNET_PEERS ?? ''}"`);
   }
-  return { fabricConfigured, devnetMspId, devnetPeers, ...(devnetEndorsementPolicy ? { devnetEndorsementPolicy } : {}) };
+  return { fabricConfigured, devnetMspId, devnetPeers, ...(devnetEndorsementPolicy ? { devnetEndorsementPolicy } : {}), ...sm2 };
 }

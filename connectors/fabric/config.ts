@@ -11,6 +11,8 @@
  * | FABRIC_MSP_ID                     | MSP ID of the identity Lading signs as, e.g. `ShipperMSP`      | (required)  |
  * | FABRIC_CERT_PATH                  | PEM file of that identity's X.509 certificate                  | (required)  |
  * | FABRIC_KEY_PATH                   | PEM file of its private key (PKCS#8)                           | (required)  |
+ * | FABRIC_IDENTITY_ALGORITHM         | `ecdsa` (P-256) or `sm2` (SM2 with SM3, GM networks); must     | `ecdsa`     |
+ * |                                   | match the certificate's key                                    |             |
  * | FABRIC_CHANNEL                    | Channel name                                                   | `logistics` |
  * | FABRIC_CHAINCODE                  | Chaincode name                                                 | `lading`    |
  * | FABRIC_EVALUATE_TIMEOUT_MS        | Deadline of a query (evaluate)                                 | 5000        |
@@ -18,8 +20,10 @@
  * | FABRIC_SUBMIT_TIMEOUT_MS          | Deadline of handing the endorsed transaction to ordering       | 5000        |
  * | FABRIC_COMMIT_STATUS_TIMEOUT_MS   | How long to wait for the commit status of a submitted tx       | 60000       |
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { keyAlgorithm } from './sm2';
 
 /** Deadlines in milliseconds for each kind of gateway call. */
 export interface FabricTimeouts {
@@ -33,6 +37,10 @@ export interface FabricTimeouts {
   commitStatusMs: number;
 }
 
+/** How the identity signs: ECDSA (P-256, SHA-256) or SM2 (SM3, GM/T 0009 default identifier). */
+export type IdentityAlgorithm = 'ecdsa' | 'sm2';
+export const IDENTITY_ALGORITHMS: readonly IdentityAlgorithm[] = ['ecdsa', 'sm2'];
+
 /** The identity Lading signs transactions with. */
 export interface FabricIdentityFiles {
   mspId: string;
@@ -40,6 +48,8 @@ export interface FabricIdentityFiles {
   certPath: string;
   /** PEM PKCS#8 private key. */
   keyPath: string;
+  /** Signature algorithm of the identity; checked against the certificate at connect. Default `ecdsa`. */
+  identityAlgorithm?: IdentityAlgorithm;
 }
 
 export interface FabricConfig extends FabricIdentityFiles {
@@ -87,6 +97,7 @@ export function loadFabricConfig(env: Environment = process.env): FabricConfig {
     mspId: mspId(env, 'FABRIC_MSP_ID'),
     certPath: requiredFile(env, 'FABRIC_CERT_PATH'),
     keyPath: requiredFile(env, 'FABRIC_KEY_PATH'),
+    identityAlgorithm: optional(env, 'FABRIC_IDENTITY_ALGORITHM') === undefined ? undefined : identityAlgorithm(env, 'FABRIC_IDENTITY_ALGORITHM'),
     channel: optional(env, 'FABRIC_CHANNEL') ?? DEFAULT_CHANNEL,
     chaincode: optional(env, 'FABRIC_CHAINCODE') ?? DEFAULT_CHAINCODE,
     timeouts: {
@@ -102,15 +113,27 @@ export function loadFabricConfig(env: Environment = process.env): FabricConfig {
 
 /**
  * Identity files of a devnet organisation: devnet writes `<dir>/orgs/<MSPID>/cert.pem` and
- * `key.pem` for each of its orgs when it starts.
+ * `key.pem` for each of its orgs when it starts. The algorithm is the certificate's (devnet
+ * issues ECDSA or SM2 identities, as DEVNET_IDENTITY_ALGORITHM says).
  */
 export function devnetIdentity(dir: string, mspId: string): FabricIdentityFiles {
   const orgDir = join(dir, 'orgs', mspId);
+  const certPath = existingFile(join(orgDir, 'cert.pem'), `devnet identity of ${mspId}`);
   return {
     mspId,
-    certPath: existingFile(join(orgDir, 'cert.pem'), `devnet identity of ${mspId}`),
+    certPath,
     keyPath: existingFile(join(orgDir, 'key.pem'), `devnet identity of ${mspId}`),
+    ...(certifiesSm2(certPath) ? { identityAlgorithm: 'sm2' as const } : {}),
   };
+}
+
+/** An unreadable certificate is left to connectLedger, which names the problem. */
+function certifiesSm2(certPath: string): boolean {
+  try {
+    return keyAlgorithm(new X509Certificate(readFileSync(certPath)).publicKey) === 'sm2';
+  } catch {
+    return false;
+  }
 }
 
 /** Full configuration for one devnet org: plaintext, default channel and chaincode. */
@@ -156,6 +179,15 @@ function mspId(env: Environment, name: string): string {
   const value = required(env, name);
   if (!/^[A-Za-z0-9._-]+$/.test(value)) throw new FabricConfigError(name, `not a valid MSP ID: "${value}"`);
   return value;
+}
+
+/** Exported for callers that pick the algorithm of a devnet identity from the same variable. */
+export function identityAlgorithm(env: Environment, name: string): IdentityAlgorithm {
+  const value = optional(env, name)?.toLowerCase();
+  if (value === undefined) return 'ecdsa';
+  const known = IDENTITY_ALGORITHMS.find((algorithm) => algorithm === value);
+  if (!known) throw new FabricConfigError(name, `must be ecdsa or sm2, got "${env[name] ?? ''}"`);
+  return known;
 }
 
 function requiredFile(env: Environment, name: string): string {

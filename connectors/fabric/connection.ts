@@ -11,11 +11,13 @@ import {
   signers,
   type Contract,
   type Gateway,
+  type Hash,
   type Identity,
   type Network,
   type Signer,
 } from '@hyperledger/fabric-gateway';
-import { FabricConfigError, type FabricConfig } from './config';
+import { FabricConfigError, type FabricConfig, type IdentityAlgorithm } from './config';
+import { keyAlgorithm, newSm2Hash, newSm2Signer } from './sm2';
 
 export interface LedgerConnection {
   readonly config: FabricConfig;
@@ -53,14 +55,14 @@ export async function connectLedger(config: FabricConfig): Promise<LedgerConnect
     config.tlsCaCertPath === undefined ? Promise.resolve(undefined) : readFile(config.tlsCaCertPath),
   ]);
   const identity: Identity = { mspId: config.mspId, credentials: certificate };
-  const sign = signers.newPrivateKeySigner(matchingPrivateKey(certificate, keyPem));
+  const { sign, digest } = signingFor(config.identityAlgorithm ?? 'ecdsa', matchingPrivateKey(certificate, keyPem, config.identityAlgorithm ?? 'ecdsa'));
 
   const client = newGrpcClient(config, tlsCa);
   const gateway = connect({
     client,
     identity,
     signer: sign,
-    hash: hash.sha256,
+    hash: digest,
     evaluateOptions: deadlineAfter(config.timeouts.evaluateMs),
     endorseOptions: deadlineAfter(config.timeouts.endorseMs),
     submitOptions: deadlineAfter(config.timeouts.submitMs),
@@ -87,10 +89,21 @@ export async function connectLedger(config: FabricConfig): Promise<LedgerConnect
 }
 
 /**
- * The private key, checked against the certificate now: a mismatch would otherwise only show as
- * signature failures on the first transaction, far from its cause.
+ * fabric-gateway's split: `hash` makes the digest, `signer` signs it. ECDSA: SHA-256, then low-S
+ * ECDSA. SM2: SM3 over Z ‖ message (Z from the identity's public key), then SM2 over that.
  */
-function matchingPrivateKey(certificatePem: Buffer, keyPem: Buffer): KeyObject {
+function signingFor(algorithm: IdentityAlgorithm, key: KeyObject): { sign: Signer; digest: Hash } {
+  if (algorithm === 'sm2') return { sign: newSm2Signer(key), digest: newSm2Hash(key) };
+  return { sign: signers.newPrivateKeySigner(key), digest: hash.sha256 };
+}
+
+const ALGORITHM_NAMES: Record<IdentityAlgorithm, string> = { ecdsa: 'ECDSA', sm2: 'SM2' };
+
+/**
+ * The private key, checked against the certificate and the configured algorithm now: a mismatch
+ * would otherwise only show as signature failures on the first transaction, far from its cause.
+ */
+function matchingPrivateKey(certificatePem: Buffer, keyPem: Buffer, algorithm: IdentityAlgorithm): KeyObject {
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(certificatePem);
@@ -102,6 +115,14 @@ function matchingPrivateKey(certificatePem: Buffer, keyPem: Buffer): KeyObject {
     key = createPrivateKey(keyPem);
   } catch {
     throw new FabricConfigError('FABRIC_KEY_PATH', 'is not a readable PEM private key');
+  }
+  const certified = keyAlgorithm(certificate.publicKey);
+  if (certified !== algorithm && (certified === 'sm2' || algorithm === 'sm2')) {
+    const shown = certified === 'other' ? `a ${certificate.publicKey.asymmetricKeyType ?? 'non-EC'}` : `an ${ALGORITHM_NAMES[certified]}`;
+    throw new FabricConfigError(
+      'FABRIC_IDENTITY_ALGORITHM',
+      `is ${algorithm}${algorithm === 'ecdsa' ? ' (the default)' : ''} but the certificate in FABRIC_CERT_PATH has ${shown} key: set FABRIC_IDENTITY_ALGORITHM=${certified === 'sm2' ? 'sm2' : 'ecdsa'}`,
+    );
   }
   if (!certificate.checkPrivateKey(key)) {
     throw new FabricConfigError('FABRIC_KEY_PATH', 'does not belong to the certificate in FABRIC_CERT_PATH');

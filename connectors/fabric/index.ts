@@ -7,11 +7,13 @@ export {
   DEFAULT_CHANNEL,
   DEFAULT_TIMEOUTS,
   FabricConfigError,
+  IDENTITY_ALGORITHMS,
   devnetConfig,
   devnetIdentity,
   loadFabricConfig,
   type FabricConfig,
   type FabricIdentityFiles,
+  type IdentityAlgorithm,
   type FabricTimeouts,
 } from './config';
 export { fabricEnvironmentFromBinding, type FabricBinding, type PemSource } from './binding';

@@ -1,12 +1,17 @@
 /**
- * The devnet certificate authorities: one self-signed ECDSA P-256 CA per organisation, a client
- * identity and a peer (endorser) identity issued by it. Created on first start under
- * `<dir>/orgs/<MSPID>/` and reused afterwards, so applications can keep their credentials.
+ * The devnet certificate authorities: one self-signed CA per organisation, ECDSA P-256 or (for a
+ * GM network) SM2, a client identity and a peer (endorser) identity issued by it. Created on
+ * first start under `<dir>/orgs/<MSPID>/` and reused afterwards, so applications can keep their
+ * credentials.
  */
+import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
+import { ConfigError } from '../config';
+import { isSm2Key } from './sm2';
+import { createSm2Certificate, newSm2KeyPair } from './sm2-certificate';
 
 export const DEFAULT_ORGS: readonly string[] = ['ShipperMSP', 'CarrierMSP', 'BrokerMSP', 'ConsigneeMSP', 'FinanceMSP'];
 
@@ -16,8 +21,12 @@ export interface IdentityFiles {
   keyPem: string;
 }
 
+/** Key and signature algorithm of an organisation's CA and identities. */
+export type IdentityAlgorithm = 'ecdsa' | 'sm2';
+
 export interface OrgMaterial {
   mspId: string;
+  algorithm: IdentityAlgorithm;
   caCertPem: string;
   client: IdentityFiles;
   peer: IdentityFiles;
@@ -97,6 +106,34 @@ async function issue(caCertPem: string, caKey: CryptoKey, commonName: string, ou
   return { certPem: cert.toString('pem') + '\n', keyPem: await pkcs8Pem(keys.privateKey) };
 }
 
+async function createSm2Ca(mspId: string): Promise<{ certPem: string; keyPem: string }> {
+  const keys = newSm2KeyPair();
+  const name = `CN=ca.${domainOf(mspId)}, O=${domainOf(mspId)}`;
+  const certPem = createSm2Certificate({
+    subject: name, issuer: name, publicKey: keys.publicKey, signingKeyPem: keys.privateKeyPem, signingPublicKey: keys.publicKey, isCa: true, ...validity(),
+  });
+  return { certPem, keyPem: keys.privateKeyPem };
+}
+
+function issueSm2(caCertPem: string, caKeyPem: string, commonName: string, ou: 'client' | 'peer'): IdentityFiles {
+  const caCert = new x509.X509Certificate(caCertPem);
+  const keys = newSm2KeyPair();
+  const certPem = createSm2Certificate({
+    subject: `CN=${commonName}, OU=${ou}, O=${caCert.subjectName.getField('O')[0] ?? ''}`,
+    issuer: caCert.subject,
+    publicKey: keys.publicKey,
+    signingKeyPem: caKeyPem,
+    signingPublicKey: new X509Certificate(caCertPem).publicKey,
+    isCa: false,
+    ...validity(),
+  });
+  return { certPem, keyPem: keys.privateKeyPem };
+}
+
+function algorithmOfCa(caCertPem: string): IdentityAlgorithm {
+  return isSm2Key(new X509Certificate(caCertPem).publicKey) ? 'sm2' : 'ecdsa';
+}
+
 async function writeIdentity(dir: string, files: IdentityFiles): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'cert.pem'), files.certPem);
@@ -111,10 +148,18 @@ async function readIdentity(dir: string): Promise<IdentityFiles> {
 }
 
 /** Creates the org's CA and identities if missing, else loads them. */
-async function ensureOrg(orgsDir: string, mspId: string): Promise<OrgMaterial> {
+async function ensureOrg(orgsDir: string, mspId: string, algorithm: IdentityAlgorithm): Promise<OrgMaterial> {
   const dir = join(orgsDir, mspId);
   const caPath = join(dir, 'ca.pem');
   const caKeyPath = join(dir, 'ca-key.pem');
+  if (!existsSync(caPath) && algorithm === 'sm2') {
+    const ca = await createSm2Ca(mspId);
+    await mkdir(dir, { recursive: true });
+    await writeFile(caKeyPath, ca.keyPem, { mode: 0o600 });
+    await writeIdentity(dir, issueSm2(ca.certPem, ca.keyPem, `User1@${domainOf(mspId)}`, 'client'));
+    await writeIdentity(join(dir, 'peer'), issueSm2(ca.certPem, ca.keyPem, `peer0.${domainOf(mspId)}`, 'peer'));
+    await writeFile(caPath, ca.certPem);
+  }
   if (!existsSync(caPath)) {
     const ca = await createCa(mspId);
     await mkdir(dir, { recursive: true });
@@ -126,18 +171,30 @@ async function ensureOrg(orgsDir: string, mspId: string): Promise<OrgMaterial> {
     await writeIdentity(join(dir, 'peer'), peer);
     await writeFile(caPath, ca.certPem);
   }
+  const caCertPem = await readFile(caPath, 'utf8');
+  const existing = algorithmOfCa(caCertPem);
+  if (existing !== algorithm) {
+    throw new ConfigError(
+      `${mspId} in ${dir} has ${existing} identities but ${algorithm} was asked for (DEVNET_IDENTITY_ALGORITHM): use a fresh devnet directory or the algorithm it was made with`,
+    );
+  }
   return {
     mspId,
-    caCertPem: await readFile(caPath, 'utf8'),
+    algorithm,
+    caCertPem,
     client: await readIdentity(dir),
     peer: await readIdentity(join(dir, 'peer')),
   };
 }
 
-export async function ensureOrgs(dir: string, mspIds: readonly string[] = DEFAULT_ORGS): Promise<OrgMaterial[]> {
+export async function ensureOrgs(
+  dir: string,
+  mspIds: readonly string[] = DEFAULT_ORGS,
+  algorithmOf: (mspId: string) => IdentityAlgorithm = () => 'ecdsa',
+): Promise<OrgMaterial[]> {
   const orgsDir = join(dir, 'orgs');
   const result: OrgMaterial[] = [];
-  for (const mspId of mspIds) result.push(await ensureOrg(orgsDir, mspId));
+  for (const mspId of mspIds) result.push(await ensureOrg(orgsDir, mspId, algorithmOf(mspId)));
   return result;
 }
 
@@ -145,6 +202,7 @@ export async function ensureOrgs(dir: string, mspIds: readonly string[] = DEFAUL
 export async function issueClientIdentity(dir: string, mspId: string, commonName: string): Promise<IdentityFiles> {
   const orgDir = join(dir, 'orgs', mspId);
   const caCertPem = await readFile(join(orgDir, 'ca.pem'), 'utf8');
-  const caKey = await importPkcs8(await readFile(join(orgDir, 'ca-key.pem'), 'utf8'));
-  return issue(caCertPem, caKey, commonName, 'client');
+  const caKeyPem = await readFile(join(orgDir, 'ca-key.pem'), 'utf8');
+  if (algorithmOfCa(caCertPem) === 'sm2') return issueSm2(caCertPem, caKeyPem, commonName, 'client');
+  return issue(caCertPem, await importPkcs8(caKeyPem), commonName, 'client');
 }

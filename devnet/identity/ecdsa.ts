@@ -1,8 +1,10 @@
 /**
  * ECDSA P-256 signatures the way Fabric's BCCSP treats them: SHA-256 digest, DER encoding,
  * and only the low-S form accepted (Fabric rejects high-S to stop signature malleability).
+ * Keys on the SM2 curve go to ./sm2 (a GM fork's BCCSP: SM2 over SM3, no low-S rule).
  */
 import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { isSm2Key, sm2PrivateScalar, sm2PublicPoint, sm2Sign, sm2Verify } from './sm2';
 
 const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 const HALF_ORDER = P256_ORDER >> 1n;
@@ -58,10 +60,20 @@ export function signLowS(privateKey: KeyObject, data: Uint8Array): Buffer {
   return rs.s > HALF_ORDER ? encodeDerSignature({ r: rs.r, s: P256_ORDER - rs.s }) : der;
 }
 
+/** A signing function for an identity's private key: low-S ECDSA, or SM2 for an SM2 key. */
+export function signerOf(privateKey: KeyObject): (data: Uint8Array) => Buffer {
+  if (isSm2Key(privateKey)) {
+    const scalar = sm2PrivateScalar(privateKey);
+    return (data) => sm2Sign(scalar, data);
+  }
+  return (data) => signLowS(privateKey, data);
+}
+
 export type SignatureCheck = 'ok' | 'malformed' | 'high-s' | 'mismatch';
 
-/** Verifies an ECDSA (or Ed25519) signature over data; tells why it fails so errors can say so. */
+/** Verifies an ECDSA, SM2 (or Ed25519) signature over data; tells why it fails so errors can say so. */
 export function checkSignature(publicKey: KeyObject, data: Uint8Array, signature: Uint8Array): SignatureCheck {
+  if (isSm2Key(publicKey)) return sm2Verify(sm2PublicPoint(publicKey), data, signature);
   if (publicKey.asymmetricKeyType === 'ed25519') {
     return verify(null, data, publicKey, signature) ? 'ok' : 'mismatch';
   }

@@ -6,6 +6,8 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { msp } from '@hyperledger/fabric-protos';
 import { checkSignature, type SignatureCheck } from './ecdsa';
+import { isSm2Key } from './sm2';
+import { verifySm2CertificateSignature } from './sm2-certificate';
 
 export interface Identity {
   mspId: string;
@@ -64,7 +66,9 @@ export class MspRegistry {
     } catch (err) {
       throw new IdentityError(`could not parse certificate of ${mspId} identity: ${String(err)}`);
     }
-    if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) {
+    // Node's verify would check an SM2 certificate with an empty identifier, not GM/T 0015's default.
+    const signedByCa = isSm2Key(ca.publicKey) ? verifySm2CertificateSignature(cert, ca.publicKey) : cert.verify(ca.publicKey);
+    if (!cert.checkIssued(ca) || !signedByCa) {
       throw new IdentityError(`the supplied identity is not valid: x509: certificate signed by unknown authority (MSP ${mspId})`);
     }
     const identity: Identity = { mspId, certPem, publicKey: cert.publicKey, roles: subjectOUs(cert) };

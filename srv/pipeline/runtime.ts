@@ -60,9 +60,10 @@ export async function startLedgerSide(config: LadingConfig): Promise<LedgerSide>
     if (config.ledger.fabricConfigured) {
       fabricConfig = loadFabricConfig();
     } else {
-      const { devnetMspId, devnetPeers, devnetEndorsementPolicy } = config.ledger;
+      const { devnetMspId, devnetPeers, devnetEndorsementPolicy, devnetIdentityAlgorithm } = config.ledger;
       devnet = await startDevnet({
         ...(devnetPeers ? { peers: devnetPeers } : {}), ...(devnetEndorsementPolicy ? { endorsementPolicy: devnetEndorsementPolicy } : {}),
+        ...(devnetIdentityAlgorithm ? { identityAlgorithm: devnetIdentityAlgorithm } : {}),
       });
       opened.push(() => (devnet as Devnet).stop());
       // Several peers: Lading's client talks to its own organisation's peer, as on a real network.
