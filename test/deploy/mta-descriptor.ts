@@ -18,17 +18,18 @@ export interface MtaModule {
   path: string;
   parameters?: Record<string, unknown> & { command?: string; tasks?: { name: string; command: string }[] };
   properties?: Record<string, unknown>;
-  'build-parameters'?: { builder?: string };
+  'build-parameters'?: { builder?: string; commands?: string[]; 'build-result'?: string };
   provides?: MtaProvide[];
   requires?: MtaRequire[];
 }
 export interface MtaResource {
   name: string;
   type: string;
+  properties?: Record<string, unknown>;
   parameters?: Record<string, unknown> & { service?: string; path?: string; 'service-name'?: string };
 }
 export interface Mta {
-  _schema_version?: string;
+  '_schema-version'?: string;
   ID: string;
   version: string;
   'build-parameters'?: { 'before-all'?: { builder: string; commands?: string[] }[] };
@@ -38,6 +39,89 @@ export interface Mta {
 
 export function readMta(): Mta {
   return parse(readFileSync(join(ROOT, 'mta.yaml'), 'utf8')) as Mta;
+}
+
+/** An MTA extension descriptor (.mtaext): changes to what mta.yaml declares. */
+export interface MtaExtension {
+  '_schema-version'?: string;
+  ID: string;
+  extends: string;
+  modules?: (Record<string, unknown> & { name: string; requires?: MtaRequire[]; provides?: MtaProvide[] })[];
+  resources?: (Record<string, unknown> & { name: string; requires?: MtaRequire[] })[];
+  parameters?: Record<string, unknown>;
+}
+
+export function readMtaExtension(file: string): MtaExtension {
+  return parse(readFileSync(join(ROOT, file), 'utf8')) as MtaExtension;
+}
+
+/** What an extension's module and resource may carry (mbt's extension schema: SAP/cloud-mta, mta/ext.go). */
+const EXTENSION_MODULE_KEYS = new Set(['name', 'properties', 'parameters', 'build-parameters', 'requires', 'provides', 'includes', 'hooks']);
+const EXTENSION_RESOURCE_KEYS = new Set(['name', 'properties', 'parameters', 'requires', 'active']);
+const EXTENSION_KEYS = new Set(['_schema-version', 'ID', 'extends', 'version', 'description', 'provider', 'modules', 'resources', 'parameters']);
+
+type Tree = Record<string, unknown>;
+const isTree = (value: unknown): value is Tree => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** mbt's merge of one map: maps merge key by key, anything else (scalars, lists) is replaced; a map never meets a scalar. */
+function merged(base: Tree | undefined, change: Tree | undefined, where: string, problems: string[]): Tree | undefined {
+  if (change === undefined) return base;
+  const result: Tree = { ...base };
+  for (const [key, value] of Object.entries(change)) {
+    const old = result[key];
+    if (old === undefined || old === null || value === null) result[key] = value;
+    else if (isTree(old) && isTree(value)) result[key] = merged(old, value, `${where}.${key}`, problems);
+    else if (isTree(old) || isTree(value)) problems.push(`${where}.${key}: a map and a scalar or list do not merge`);
+    else result[key] = value;
+  }
+  return result;
+}
+
+/**
+ * mta.yaml with the extension applied as mbt applies it (`mbt build -e`), and what mbt would
+ * refuse: an extension changes only what mta.yaml declares (no new module, resource, requires or
+ * provides; no type or path), its ID is its own, it extends this MTA, its schema's major version
+ * is the MTA's.
+ */
+export function applyExtension(mta: Mta, extension: MtaExtension): { mta: Mta; problems: string[] } {
+  const problems: string[] = [];
+  const major = (version: string | undefined): string => String(version ?? '').split('.')[0];
+  if (extension.extends !== mta.ID) problems.push(`extends '${extension.extends}', not the MTA '${mta.ID}'`);
+  if (extension.ID === mta.ID) problems.push(`has the MTA's own ID '${mta.ID}'`);
+  if (major(extension['_schema-version']) !== major(mta['_schema-version'])) problems.push(`schema ${extension['_schema-version']} does not match the MTA's ${mta['_schema-version']}`);
+  for (const key of Object.keys(extension)) if (!EXTENSION_KEYS.has(key)) problems.push(`'${key}' is not part of an extension descriptor`);
+
+  const result: Mta = structuredClone(mta);
+  for (const change of extension.modules ?? []) {
+    const module = result.modules.find((candidate) => candidate.name === change.name);
+    if (!module) {
+      problems.push(`module ${change.name} is not declared in mta.yaml`);
+      continue;
+    }
+    for (const key of Object.keys(change)) if (!EXTENSION_MODULE_KEYS.has(key)) problems.push(`module ${change.name}: '${key}' cannot be changed by an extension`);
+    for (const required of change.requires ?? []) if (!module.requires?.some((existing) => existing.name === required.name)) problems.push(`module ${change.name}: requires ${required.name} is not in mta.yaml`);
+    for (const provided of change.provides ?? []) if (!module.provides?.some((existing) => existing.name === provided.name)) problems.push(`module ${change.name}: provides ${provided.name} is not in mta.yaml`);
+    module.properties = merged(module.properties, change.properties as Tree | undefined, `${change.name}.properties`, problems);
+    module.parameters = merged(module.parameters, change.parameters as Tree | undefined, `${change.name}.parameters`, problems) as MtaModule['parameters'];
+    module['build-parameters'] = merged(module['build-parameters'], change['build-parameters'] as Tree | undefined, `${change.name}.build-parameters`, problems) as MtaModule['build-parameters'];
+  }
+  for (const change of extension.resources ?? []) {
+    const resource = result.resources.find((candidate) => candidate.name === change.name);
+    if (!resource) {
+      problems.push(`resource ${change.name} is not declared in mta.yaml`);
+      continue;
+    }
+    for (const key of Object.keys(change)) if (!EXTENSION_RESOURCE_KEYS.has(key)) problems.push(`resource ${change.name}: '${key}' cannot be changed by an extension`);
+    resource.properties = merged(resource.properties, change.properties as Tree | undefined, `${change.name}.properties`, problems);
+    resource.parameters = merged(resource.parameters, change.parameters as Tree | undefined, `${change.name}.parameters`, problems) as MtaResource['parameters'];
+  }
+  return { mta: result, problems };
+}
+
+/** The folder mbt packs for a module: its path, or the build-result inside it. */
+export function moduleContent(module: MtaModule): string {
+  const result = module['build-parameters']?.['build-result'];
+  return result ? join(module.path, result) : module.path;
 }
 
 /** The commands mbt runs before building the modules, in order. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAllCommands, mockedUserRoles, modelAccess, readMta, readXsSecurity, roleOfScope, rolesCheckedInCode, ROOT, type Mta } from './mta-descriptor';
+import { applyExtension, beforeAllCommands, mockedUserRoles, modelAccess, moduleContent, readMta, readMtaExtension, readXsSecurity, roleOfScope, rolesCheckedInCode, ROOT, type Mta, type MtaExtension } from './mta-descriptor';
 
 /**
  * The rules `mbt build` and `cf deploy` would enforce on mta.yaml, checked without them (see
@@ -45,11 +45,12 @@ describe('mta.yaml', () => {
 
   it('module paths are the build output or exist in the project', () => {
     for (const module of mta.modules) {
-      expect(BUILD_OUTPUT.test(module.path) || existsSync(join(ROOT, module.path))).toBe(true);
+      expect(BUILD_OUTPUT.test(`${moduleContent(module)}/`) || existsSync(join(ROOT, module.path))).toBe(true);
     }
-    expect(mta.modules.map((module) => [module.name, module.path])).toEqual([
+    // the folder each module's archive holds
+    expect(mta.modules.map((module) => [module.name, moduleContent(module)])).toEqual([
       ['lading-srv', 'gen/srv'],
-      ['lading-postgres-deployer', 'gen/pg'],
+      ['lading-db-deployer', 'gen/pg'],
     ]);
   });
 
@@ -63,10 +64,11 @@ describe('mta.yaml', () => {
     expect(readFileSync(join(ROOT, 'srv/health.ts'), 'utf8')).toContain(`router.get('${healthPath}'`);
   });
 
-  it('the database deployer runs cds-deploy once as a task and serves nothing', () => {
-    const deployer = mta.modules.find((module) => module.name === 'lading-postgres-deployer');
+  it('the database deployer runs once as a task and serves nothing; its content is what the before-all build wrote', () => {
+    const deployer = mta.modules.find((module) => module.name === 'lading-db-deployer');
     expect(deployer?.parameters).toMatchObject({ 'no-route': true, 'no-start': true, tasks: [{ command: 'npm start' }] });
-    expect(deployer?.requires).toEqual([{ name: 'lading-postgres' }]);
+    expect(deployer?.requires).toEqual([{ name: 'lading-db' }]);
+    expect(deployer?.['build-parameters']).toEqual({ builder: 'custom', commands: [], 'build-result': 'pg' });
   });
 
   it('binds PostgreSQL, xsuaa, Redis, the destination service and the Fabric user-provided service to the server', () => {
@@ -86,6 +88,66 @@ describe('mta.yaml', () => {
     const paths = mta.resources.flatMap((resource) => (resource.parameters?.path ? [resource.parameters.path] : []));
     expect(paths).toEqual(['./xs-security.json']);
     for (const path of paths) expect(existsSync(join(ROOT, path))).toBe(true);
+  });
+});
+
+describe('mta-hana.mtaext (SAP HANA Cloud instead of PostgreSQL)', () => {
+  const extension: MtaExtension = readMtaExtension('mta-hana.mtaext');
+  const { mta: hana, problems } = applyExtension(mta, extension);
+  const module = (name: string) => hana.modules.find((candidate) => candidate.name === name);
+
+  it('is an extension of this MTA that mbt can apply: every module, resource and requires it names is declared in mta.yaml', () => {
+    expect(extension).toMatchObject({ ID: 'lading-hana', extends: 'lading' });
+    expect(problems).toEqual([]);
+    const names = [...(extension.modules ?? []), ...(extension.resources ?? [])].map((entry) => entry.name);
+    expect(names).toEqual(['lading-srv', 'lading-db-deployer', 'lading-db']);
+  });
+
+  it('makes lading-db an HDI container, bound to the server and the deployer', () => {
+    const db = hana.resources.find((resource) => resource.name === 'lading-db');
+    expect(db).toMatchObject({ type: 'org.cloudfoundry.managed-service', parameters: { service: 'hana', 'service-plan': 'hdi-shared' } });
+    expect(module('lading-srv')?.requires).toContainEqual({ name: 'lading-db' });
+    expect(module('lading-db-deployer')?.requires).toEqual([{ name: 'lading-db' }]);
+  });
+
+  it("starts the server with package.json's [hana] profile: db kind hana through @cap-js/hana", () => {
+    expect(module('lading-srv')?.properties).toMatchObject({ NODE_ENV: 'production', CDS_ENV: 'hana' });
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.cds.requires['[hana]']).toEqual({ db: { kind: 'hana' } });
+    expect(pkg.dependencies).toHaveProperty('@cap-js/hana');
+    // the [hana] profile comes after [production] in package.json, so its db wins where both apply
+    const profiles = Object.keys(pkg.cds.requires);
+    expect(profiles.indexOf('[hana]')).toBeGreaterThan(profiles.indexOf('[production]'));
+  });
+
+  it('builds the HDI deployer into gen/db for the same deployer task (hana-build.test.ts runs the command)', () => {
+    const deployer = module('lading-db-deployer');
+    expect(deployer?.path).toBe('gen');
+    expect(deployer?.['build-parameters']).toEqual({ builder: 'custom', commands: ['npx cds build .. --for hana --production --profile hana'], 'build-result': 'db' });
+    expect(moduleContent(deployer!)).toBe('gen/db');
+    expect(deployer?.parameters?.tasks).toEqual([{ name: 'deploy-database', command: 'npm start' }]);
+  });
+
+  it('the rules are checked: a new module, resource or requires, a type, a map over a scalar are each refused', () => {
+    const wrong = {
+      ...extension,
+      modules: [
+        { name: 'lading-hdi-deployer', type: 'hdb', path: 'gen/db' },
+        { name: 'lading-srv', type: 'java', requires: [{ name: 'lading-hdi' }], parameters: { memory: { size: 1 } } },
+      ],
+      resources: [{ name: 'lading-hdi', parameters: { service: 'hana' } }],
+    };
+    expect(applyExtension(mta, wrong as MtaExtension).problems).toEqual([
+      'module lading-hdi-deployer is not declared in mta.yaml',
+      "module lading-srv: 'type' cannot be changed by an extension",
+      'module lading-srv: requires lading-hdi is not in mta.yaml',
+      'lading-srv.parameters.memory: a map and a scalar or list do not merge',
+      'resource lading-hdi is not declared in mta.yaml',
+    ]);
+    expect(applyExtension(mta, { ...extension, extends: 'other', ID: 'lading' }).problems).toEqual([
+      "extends 'other', not the MTA 'lading'",
+      "has the MTA's own ID 'lading'",
+    ]);
   });
 });
 

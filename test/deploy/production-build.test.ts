@@ -5,7 +5,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../../connectors/queue';
-import { beforeAllCommands, readMta, ROOT } from './mta-descriptor';
+import { applyExtension, beforeAllCommands, readMta, readMtaExtension, ROOT } from './mta-descriptor';
 
 /**
  * The production build as mbt runs it (the before-all commands after `npm ci`), once, and what
@@ -19,7 +19,7 @@ const mta = readMta();
 const SRV = join(ROOT, 'gen', 'srv');
 const PG = join(ROOT, 'gen', 'pg');
 const srvModule = mta.modules.find((module) => module.name === 'lading-srv');
-const deployerTask = mta.modules.find((module) => module.name === 'lading-postgres-deployer')?.parameters?.tasks?.[0]?.command;
+const deployerTask = mta.modules.find((module) => module.name === 'lading-db-deployer')?.parameters?.tasks?.[0]?.command;
 
 interface PackageJson {
   dependencies?: Record<string, string>;
@@ -61,7 +61,7 @@ function pgClient(): Client {
 function vcapServices(schema: string, withXsuaa: boolean): string {
   const services: Record<string, unknown[]> = {
     'postgresql-db': [{
-      name: 'lading-postgres', label: 'postgresql-db', tags: ['postgresql', 'relational'],
+      name: 'lading-db', label: 'postgresql-db', tags: ['postgresql', 'relational'],
       credentials: { hostname: process.env.PGHOST || '127.0.0.1', port: process.env.PGPORT || '5432', dbname: process.env.PGDATABASE || 'test', username: process.env.PGUSER || 'postgres', password: '', schema },
     }],
   };
@@ -86,6 +86,53 @@ async function waitForHttp(url: string, exited: () => boolean, timeoutMs: number
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms${exited() ? ' (the process exited)' : ''}`);
+}
+
+interface RunningServer {
+  base: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** gen/srv started with the MTA module's command, as Cloud Foundry starts it, once /health answers. */
+async function startServer(env: NodeJS.ProcessEnv): Promise<RunningServer> {
+  const port = await freePort();
+  const server = spawn(String(srvModule?.parameters?.command), {
+    cwd: SRV, shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, PORT: String(port), LADING_PIPELINE: 'off', LADING_SAP: 'off', CDS_TYPESCRIPT: '', JEST_WORKER_ID: undefined },
+  });
+  let output = '';
+  let exited = false;
+  server.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  server.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const exit = new Promise<void>((resolve) => server.once('exit', () => { exited = true; resolve(); }));
+  const stop = async (): Promise<void> => {
+    if (!exited && server.pid) process.kill(-server.pid, 'SIGTERM');
+    await exit;
+  };
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${base}/health`, () => exited, 120_000);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n${output.slice(-3000)}`);
+  }
+  return { base, output: () => output, stop };
+}
+
+/** The bootstrap script's src in the web UI's page. */
+async function bootstrapOf(base: string): Promise<string | undefined> {
+  const page = await fetch(`${base}/lading/webapp/index.html`);
+  expect(page.status).toBe(200);
+  return /<script id="sap-ui-bootstrap"\s+src="([^"]+)"/.exec(await page.text())?.[1];
+}
+
+/** The OpenUI5 version package-lock.json pins (every @openui5 package the same). */
+function lockedOpenUi5Version(): string {
+  const lock = readJson<{ packages: Record<string, { version: string }> }>(join(ROOT, 'package-lock.json'));
+  const versions = new Set(Object.entries(lock.packages).filter(([path]) => /^node_modules\/@openui5\/[^/]+$/.test(path)).map(([, entry]) => entry.version));
+  expect(versions.size).toBe(1);
+  return [...versions][0];
 }
 
 describe('cds build --production for the MTA modules', () => {
@@ -162,35 +209,45 @@ describe('cds build --production for the MTA modules', () => {
     expect(deployed.output).toContain('successfully deployed');
     expect(deployed.status).toBe(0);
 
-    const port = await freePort();
-    const server = spawn(String(srvModule?.parameters?.command), {
-      cwd: SRV, shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...taskEnv, PORT: String(port), LADING_PIPELINE: 'off', LADING_SAP: 'off', CDS_TYPESCRIPT: '', JEST_WORKER_ID: undefined },
-    });
-    let output = '';
-    let exited = false;
-    server.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    server.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    const exit = new Promise<void>((resolve) => server.once('exit', () => { exited = true; resolve(); }));
+    const server = await startServer(taskEnv);
     try {
-      const base = `http://127.0.0.1:${port}`;
-      await waitForHttp(`${base}/health`, () => exited, 120_000).catch((error: Error) => {
-        throw new Error(`${error.message}\n${output.slice(-3000)}`);
-      });
+      const { base } = server;
       expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'UP' });
       expect((await fetch(`${base}/odata/v4/admin/`)).status).toBe(401);
       expect((await fetch(`${base}/odata/v4/shipment/Shipments`)).status).toBe(401);
       const idoc = await fetch(`${base}/idoc/xml`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<IDOC/>' });
       expect(idoc.status).toBe(401);
-      const ui = await fetch(`${base}/lading/webapp/index.html`);
-      expect(ui.status).toBe(200);
-      expect(await ui.text()).toContain('sap-ui-core.js');
-      expect(output).toContain("using auth strategy { kind: 'xsuaa' }");
+      // The UI's page loads OpenUI5 from SAP's CDN at the version the app is developed against.
+      expect(await bootstrapOf(base)).toBe(`https://sdk.openui5.org/${lockedOpenUi5Version()}/resources/sap-ui-core.js`);
+      expect((await fetch(`${base}/lading/webapp/Component.js`)).status).toBe(200);
+      expect(server.output()).toContain("using auth strategy { kind: 'xsuaa' }");
     } finally {
-      if (!exited && server.pid) process.kill(-server.pid, 'SIGTERM');
-      await exit;
+      await server.stop();
     }
   }, 300_000);
+
+  it('with CDS_ENV=hana (mta-hana.mtaext) the same build starts on SAP HANA through @cap-js/hana, and the UI loads OpenUI5 from LADING_UI5_URL', async () => {
+    const hanaProperties = applyExtension(mta, readMtaExtension('mta-hana.mtaext')).mta.modules.find((module) => module.name === 'lading-srv')?.properties;
+    // An HDI container's binding whose host answers nothing: no SAP HANA here, and CAP connects on the first query only.
+    const services = {
+      hana: [{
+        name: 'lading-db', label: 'hana', plan: 'hdi-shared', tags: ['hana', 'database', 'relational'],
+        credentials: { host: '127.0.0.1', port: '9', schema: 'LADING_HDI', user: 'LADING_RT', password: 'unused', hdi_user: 'LADING_DT', hdi_password: 'unused', url: 'jdbc:sap://127.0.0.1:9', certificate: '' },
+      }],
+      xsuaa: JSON.parse(vcapServices('unused', true)).xsuaa,
+    };
+    const server = await startServer({
+      ...process.env, NODE_ENV: 'production', CDS_ENV: String(hanaProperties?.CDS_ENV), VCAP_SERVICES: JSON.stringify(services), LADING_UI5_URL: 'https://ui5.example.invalid/1.152.0/resources/',
+    });
+    try {
+      expect(await (await fetch(`${server.base}/health`)).json()).toEqual({ status: 'UP' });
+      expect(server.output()).toContain('connect to db > hana');
+      expect((await fetch(`${server.base}/odata/v4/admin/`)).status).toBe(401);
+      expect(await bootstrapOf(server.base)).toBe('https://ui5.example.invalid/1.152.0/resources/sap-ui-core.js');
+    } finally {
+      await server.stop();
+    }
+  }, 180_000);
 
   it('without an xsuaa binding the server stops at once, saying so, instead of serving unauthenticated', () => {
     const started = Date.now();
