@@ -2,6 +2,7 @@ import cds from '@sap/cds';
 import type { ControlRecord, IdocErrorDetails, MappedIdoc, ShipmentEvent } from '../../mappings';
 import { IdocStatusRecords, InboundIdocs, Outbox, ShipmentEvents } from '#cds-models/lading';
 import { refreshShipmentStatuses } from '../shipment-status';
+import { insertRows } from './bulk-insert';
 import { GroupCommit } from './group-commit';
 import { storeRecordsOfBatch } from './records';
 
@@ -125,7 +126,7 @@ async function insertNewEvents(batch: ReadonlyArray<{ events: readonly ShipmentE
     }
     return mine;
   });
-  if (rows.length > 0) await INSERT.into(ShipmentEvents).entries(rows);
+  await insertRows(ShipmentEvents, rows);
   return added;
 }
 
@@ -190,11 +191,11 @@ async function writeBatch(batch: readonly AcceptedIdoc[]): Promise<Array<StoredA
       answers.push(answer);
     }
     if (written.length === 0) return answers;
-    await INSERT.into(InboundIdocs).entries(written.map(({ accepted, id, status, answer }) => ({
+    await insertRows(InboundIdocs, written.map(({ accepted, id, status, answer }) => ({
       ID: id, acceptedKey: accepted.acceptedKey, ...idocColumns(accepted), status, statusText: answer.statusText,
       shipment_ID: accepted.mapped.shipmentIds[0],
     })));
-    await INSERT.into(IdocStatusRecords).entries(written.flatMap(({ id, status, answer }) => [
+    await insertRows(IdocStatusRecords, written.flatMap(({ id, status, answer }) => [
       { idoc_ID: id, status: '50' as const, message: STATUS_TEXT.added },
       { idoc_ID: id, status, message: answer.statusText },
     ]));
@@ -205,7 +206,7 @@ async function writeBatch(batch: readonly AcceptedIdoc[]): Promise<Array<StoredA
     const outbox = written.filter(({ accepted }) => accepted.mapped.events.length > 0).map(({ accepted, id }) => ({
       idoc_ID: id, shipmentId: accepted.mapped.shipmentIds[0], topic: 'ledger.record', state: 'pending' as const,
     }));
-    if (outbox.length > 0) await INSERT.into(Outbox).entries(outbox);
+    await insertRows(Outbox, outbox);
     return answers;
   });
 }

@@ -2,6 +2,7 @@ import type { DeliveryRecord } from '../../../mappings';
 import {
   HandlingUnitContents, HandlingUnits, ShipmentDeadlines, ShipmentItems, ShipmentPartners, Shipments,
 } from '#cds-models/lading';
+import { insertRows } from '../bulk-insert';
 
 /** A delivery IDoc's records: the shipment header and its items, partners, units and dates. */
 
@@ -13,20 +14,6 @@ function shipmentColumns(shipment: DeliveryRecord, idocId: string): Record<strin
     extensionSegments: extensionSegments.length > 0 ? JSON.stringify(extensionSegments) : null,
     lastIdoc_ID: idocId,
   };
-}
-
-type Cell = string | number | boolean | null;
-type Row = Record<string, unknown>;
-
-/**
- * Many rows in one statement as columns and value rows: CAP's `.entries()` spends tens of µs per
- * row on key filling and deep-insert analysis these detail tables (no keys to generate, no
- * defaults, no compositions below) do not need. A column a row lacks is null, as with entries.
- */
-async function insertRows(entity: Parameters<typeof INSERT.into>[0], rows: readonly Row[]): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  await INSERT.into(entity).columns(...columns).rows(rows.map((row) => columns.map((column) => (row[column] ?? null) as Cell)));
 }
 
 /**

@@ -1,0 +1,152 @@
+import cds from '@sap/cds';
+import { insertRows, type Row } from '../../srv/idoc-inbound/bulk-insert';
+import { startLading } from '../support/lading';
+
+/**
+ * srv/idoc-inbound/bulk-insert.ts writes SQLite rows as plain SQL instead of CAP's INSERT. Whatever
+ * the path, a row must be stored exactly as CAP's INSERT.entries stores it: the same storage class
+ * and text for every column (compared with SQL's quote()), keys, $now, $user and defaults filled
+ * alike. On PostgreSQL the module runs CAP's INSERT itself, so the same comparison holds trivially.
+ */
+
+startLading();
+
+interface Case {
+  entity: string;
+  /** Key columns the two copies differ in (so both fit in the table); generated UUID keys are left out. */
+  keys: (serial: string) => Row;
+  row: Row;
+}
+
+const cases: Case[] = [
+  {
+    entity: 'lading.InboundIdocs',
+    keys: (serial) => ({ acceptedKey: `bulk-${serial}` }),
+    row: {
+      docnum: '0000000000123456', idocType: 'DELVRY07', messageType: 'DESADV', senderPartner: 'SAPERP', senderPort: 'SAPQ01',
+      payload: '<DELVRY07><IDOC BEGIN="1">\n  <E1EDL20 SEGMENT="1"><VBELN>0080004242</VBELN></E1EDL20>\n</IDOC></DELVRY07>',
+      payloadHash: 'a'.repeat(64), status: '64', statusText: 'Ready — «Zoll» 通关', shipment_ID: 'SHIPPER~0080004242',
+    },
+  },
+  {
+    entity: 'lading.ShipmentEvents',
+    keys: (serial) => ({ eventId: `bulk-event-${serial}` }),
+    row: {
+      shipment_ID: 'SHIPPER~0080004242', eventType: 'TRANSPORT', eventClassifierCode: 'ACT', eventTypeCode: 'DEPA',
+      eventDateTime: '2026-11-25T10:15:00+01:00', location: 'DEHAM', ledgerBlock: 9007199254740991, sourceIdoc_ID: cds.utils.uuid(),
+    },
+  },
+  {
+    entity: 'lading.Outbox',
+    keys: () => ({}),
+    row: { idoc_ID: cds.utils.uuid(), shipmentId: 'SHIPPER~0080004242', topic: 'ledger.record', queuedAt: new Date('2026-11-25T09:00:00Z') },
+  },
+  {
+    entity: 'lading.ShipmentItems',
+    keys: (serial) => ({ shipment_ID: `SHIPPER~bulk-${serial}`, itemNumber: '000010' }),
+    row: { material: 'MAT-1', quantity: '12.500', netWeight: 7.25, grossWeight: 8, weightUnit: 'KGM', description: null },
+  },
+  {
+    entity: 'lading.ShipmentDeadlines',
+    keys: (serial) => ({ shipment_ID: `SHIPPER~bulk-${serial}`, qualifier: '006' }),
+    row: { plannedStart: '2026-11-25T08:00:00Z', plannedEnd: '2026-11-25T08:00:00.5Z', actualStart: null, timeZone: 'CET' },
+  },
+  {
+    // Not on the ingest path, but it has what the others lack: a Boolean and defaults of two kinds.
+    entity: 'lading.Discrepancies',
+    keys: (serial) => ({ field: `bulk-${serial}` }),
+    row: { shipmentId: 'SHIPPER~0080004242', kind: 'STATUS_MISMATCH', erpValue: 'C', ledgerValue: 'B', changedAt: '2026-11-25T10:00:00Z' },
+  },
+  {
+    entity: 'lading.Discrepancies',
+    keys: (serial) => ({ field: `bulk-true-${serial}` }),
+    row: { shipmentId: 'SHIPPER~0080004243', kind: 'STATUS_MISMATCH', repairable: true, status: 'acknowledged' },
+  },
+];
+
+function tableOf(entity: string): string {
+  return entity.replace(/\./g, '_');
+}
+
+/** Every stored column of the row whose key columns match, as SQL literals (storage class visible). */
+async function storedRow(entity: string, where: Row): Promise<Record<string, string>> {
+  const columns = (await cds.run(`PRAGMA table_info(${tableOf(entity)})`) as Array<{ name: string }>).map((column) => column.name);
+  const conditions = Object.keys(where).map((name) => `${name} = ?`).join(' AND ');
+  const [row] = await cds.run(`SELECT ${columns.map((name) => `quote(${name}) AS ${name}`).join(',')} FROM ${tableOf(entity)} WHERE ${conditions}`, Object.values(where)) as Array<Record<string, string>>;
+  if (!row) throw new Error(`no ${entity} row where ${JSON.stringify(where)}`);
+  return row;
+}
+
+function withoutColumns(row: Record<string, string>, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(row).filter(([name]) => !names.includes(name)));
+}
+
+describe('bulk insert on the ingest path', () => {
+  it.each(cases.map((testCase) => [testCase.entity, testCase] as const))('stores a %s row exactly as CAP\'s INSERT.entries does', async (entity, testCase) => {
+    const serial = cds.utils.uuid().slice(0, 8);
+    const viaCap = { ...testCase.keys(`cap-${serial}`), ...testCase.row };
+    const viaBulk = { ...testCase.keys(`bulk-${serial}`), ...testCase.row };
+    const capId = cds.utils.uuid();
+    const bulkId = cds.utils.uuid();
+    const generatesId = Object.keys(testCase.keys('x')).length === 0;
+    await cds.tx({ user: new cds.User('bulk-tester') }, async () => {
+      await INSERT.into(entity).entries(generatesId ? { ...viaCap, ID: capId } : viaCap);
+      await insertRows({ name: entity }, [generatesId ? { ...viaBulk, ID: bulkId } : viaBulk]);
+    });
+    const keyNames = generatesId ? ['ID'] : Object.keys(testCase.keys('x'));
+    const cap = await storedRow(entity, generatesId ? { ID: capId } : testCase.keys(`cap-${serial}`));
+    const bulk = await storedRow(entity, generatesId ? { ID: bulkId } : testCase.keys(`bulk-${serial}`));
+    // cuid keys other than the one under test are generated: present on both, different by nature.
+    const generated = Object.keys(cap).filter((name) => name === 'ID' && !keyNames.includes('ID'));
+    expect(withoutColumns(bulk, [...keyNames, ...generated])).toEqual(withoutColumns(cap, [...keyNames, ...generated]));
+    for (const name of generated) expect(bulk[name]).toMatch(/^'[0-9a-f-]{36}'$/);
+  });
+
+  it('fills what CAP fills: a UUID key, the transaction\'s time and user, defaults', async () => {
+    const field = `bulk-fill-${cds.utils.uuid()}`;
+    let now = '';
+    await cds.tx({ user: new cds.User('bulk-tester') }, async () => {
+      now = (cds.context?.timestamp as Date).toISOString();
+      await insertRows({ name: 'lading.Discrepancies' }, [{ shipmentId: 'SHIPPER~1', kind: 'MISSING_ON_LEDGER', field }]);
+      await insertRows({ name: 'lading.Outbox' }, [{ shipmentId: field, topic: 'ledger.record' }]);
+    });
+    const discrepancy = await storedRow('lading.Discrepancies', { field });
+    expect(discrepancy.ID).toMatch(/^'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'$/);
+    expect(discrepancy.status).toBe("'open'");
+    expect(discrepancy.repairable).toBe('0');
+    const outbox = await storedRow('lading.Outbox', { shipmentId: field });
+    expect(outbox).toMatchObject({ state: "'pending'", redriveCount: '0', createdAt: `'${now}'` });
+  });
+
+  it('writes many rows at once, and nothing when the transaction fails', async () => {
+    const prefix = `bulk-many-${cds.utils.uuid().slice(0, 8)}`;
+    const rows = Array.from({ length: 250 }, (_, index) => ({ shipment_ID: `${prefix}`, itemNumber: String(index * 10).padStart(6, '0'), quantity: index }));
+    await cds.tx(async () => insertRows({ name: 'lading.ShipmentItems' }, rows));
+    const [stored] = await cds.run(`SELECT count(*) AS n, sum(quantity) AS total FROM lading_ShipmentItems WHERE shipment_ID = ?`, [prefix]) as Array<{ n: number; total: number }>;
+    expect(stored).toEqual({ n: 250, total: (249 * 250) / 2 });
+    // A duplicate key in the middle: the statement fails and the transaction takes every row back.
+    const failing = `${prefix}-rollback`;
+    await expect(cds.tx(async () => insertRows({ name: 'lading.ShipmentItems' }, [
+      { shipment_ID: failing, itemNumber: '000010' }, { shipment_ID: failing, itemNumber: '000020' }, { shipment_ID: failing, itemNumber: '000010' },
+    ]))).rejects.toThrow(/UNIQUE|unique/);
+    const [none] = await cds.run(`SELECT count(*) AS n FROM lading_ShipmentItems WHERE shipment_ID = ?`, [failing]) as Array<{ n: number }>;
+    expect(none?.n).toBe(0);
+  });
+
+  it('leaves a value it cannot convert to CAP, which stores it as CAP does', async () => {
+    const field = `bulk-object-${cds.utils.uuid()}`;
+    // An object for a String column is no SQL value: the module hands the statement to CAP's INSERT.
+    const comment = { note: 'from a JSON body' } as unknown as string;
+    await cds.tx(async () => {
+      await INSERT.into('lading.Discrepancies').entries({ shipmentId: 'S~cap', kind: 'FIELD_MISMATCH', field: `${field}-cap`, comment });
+      await insertRows({ name: 'lading.Discrepancies' }, [{ shipmentId: 'S~cap', kind: 'FIELD_MISMATCH', field: `${field}-bulk`, comment }]);
+    });
+    const cap = await storedRow('lading.Discrepancies', { field: `${field}-cap` });
+    const bulk = await storedRow('lading.Discrepancies', { field: `${field}-bulk` });
+    expect(bulk.comment).toBe(cap.comment);
+  });
+
+  it('names an entity that is not in the model', async () => {
+    await expect(insertRows({ name: 'lading.NoSuchThing' }, [{ a: 1 }])).rejects.toThrow('bulk insert: lading.NoSuchThing is not an entity of the model');
+  });
+});
