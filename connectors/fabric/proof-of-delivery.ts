@@ -7,6 +7,7 @@
 import { createHash, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { LedgerEvent, ProofOfDelivery, ProofOfDeliveryInput, ProofOfDeliverySigner } from './types';
+import { keyAlgorithm } from './sm2';
 
 /** The input cannot become a POD event (the chaincode would refuse it, or it cannot be signed). */
 export class ProofOfDeliveryInputError extends Error {
@@ -108,6 +109,9 @@ function ecPrivateKey(key: string | KeyObject): KeyObject {
     keyObject = typeof key === 'string' ? createPrivateKey(key) : key;
   } catch (cause) {
     throw new ProofOfDeliveryInputError('signing key: not a PEM private key', { cause });
+  }
+  if (keyObject.type === 'private' && keyAlgorithm(keyObject) === 'sm2') {
+    throw new ProofOfDeliveryInputError('signing key: an SM2 key; proofs of delivery are signed ECDSA only (SM2 is for transaction signing, FABRIC_IDENTITY_ALGORITHM)');
   }
   if (keyObject.type !== 'private' || keyObject.asymmetricKeyType !== 'ec') {
     throw new ProofOfDeliveryInputError(`signing key: expected an ECDSA private key, got a ${keyObject.type} ${String(keyObject.asymmetricKeyType)} key`);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connect, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import { common, msp } from '@hyperledger/fabric-protos';
-import { connectLedger, devnetConfig, FabricConfigError, loadFabricConfig, ShipmentLedger } from '../../connectors/fabric';
+import { connectLedger, devnetConfig, FabricConfigError, loadFabricConfig, loadSigningKey, ProofOfDeliveryInputError, ShipmentLedger } from '../../connectors/fabric';
 import { newSm2Hash, newSm2Signer, SM2_DEFAULT_USER_ID } from '../../connectors/fabric/sm2';
 import { isSm2Key, sm2PublicPoint, sm2Verify } from '../../devnet/identity/sm2';
 import { readIdocXml } from '../../mappings';
@@ -76,6 +76,12 @@ describe('an SM2 identity through connectors/fabric (ShipperMSP on SM2, CarrierM
     expect(sm2Verify(sm2PublicPoint(certificate.publicKey), message, signature, '')).toBe('mismatch');
     expect(verify(null, message, certificate.publicKey, signature)).toBe(false);
     await expect(newSm2Signer(key)(new Uint8Array(31))).rejects.toThrow('SM2 signer expects a 32-byte SM3 digest, got 31 bytes');
+  });
+
+  test('an SM2 key as a proof-of-delivery signing key is refused with one line (PODs are ECDSA only)', async () => {
+    const error = await loadSigningKey(paths('ShipperMSP').keyPath).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ProofOfDeliveryInputError);
+    expect((error as Error).message).toBe('signing key: an SM2 key; proofs of delivery are signed ECDSA only (SM2 is for transaction signing, FABRIC_IDENTITY_ALGORITHM)');
   });
 
   test("a tampered SM2 signature from Lading's signer is refused on evaluate and endorse", async () => {
