@@ -140,6 +140,29 @@ describe('a devnet with ShipperMSP on SM2 and CarrierMSP on ECDSA', () => {
   });
 });
 
+describe('an SM2 network with two peers and an AND policy', () => {
+  let net: TestDevnet;
+  beforeAll(async () => {
+    net = await startTestDevnet({ identityAlgorithm: 'sm2', peers: ['ShipperMSP', 'CarrierMSP'], endorsementPolicy: "AND('ShipperMSP.peer','CarrierMSP.peer')" });
+  });
+  afterAll(async () => {
+    await net?.stop();
+  });
+
+  test("both organisations' peers endorse with SM2 and the policy is met at commit", async () => {
+    const carrier = new X509Certificate(readFileSync(`${net.devnet.dir}/orgs/CarrierMSP/peer/cert.pem`));
+    expect(isSm2Key(carrier.publicKey)).toBe(true);
+    const connection = connectSm2(net, 'ShipperMSP', sm2Signer(readFileSync(orgPaths(net.devnet.dir, 'ShipperMSP').keyPath)));
+    try {
+      const submitted = await connection.contract.submitAsync('put', { arguments: ['two-peers', 'v'] });
+      const status = await submitted.getStatus();
+      expect(status.successful).toBe(true);
+    } finally {
+      connection.close();
+    }
+  });
+});
+
 describe("devnet's SM2 against OpenSSL (node:crypto)", () => {
   // OpenSSL can only use the empty identifier from Node; agreeing on it pins the equations, and the
   // identifier then only changes Z.
