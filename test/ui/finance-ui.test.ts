@@ -65,7 +65,10 @@ async function settlements(): Promise<SettlementRow[]> {
 
 async function pageAs(user: string): Promise<Page> {
   const context = await browser.newContext({ httpCredentials: { username: user, password: user }, viewport: { width: 1600, height: 900 } });
-  return context.newPage();
+  const page = await context.newPage();
+  // The first visit compiles OpenUI5's themes (UI5 tooling): on a busy machine that outlasts 30 s.
+  page.setDefaultNavigationTimeout(120_000);
+  return page;
 }
 
 /** The screen's table row that shows this text (ids end with the view's id and the table's). */

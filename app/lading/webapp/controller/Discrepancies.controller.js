@@ -1,6 +1,7 @@
 sap.ui.define([
   'sap/ui/core/mvc/Controller', 'sap/ui/model/Filter', 'sap/ui/model/FilterOperator', 'sap/ui/model/json/JSONModel', 'sap/m/MessageBox', 'sap/m/MessageToast',
-], (Controller, Filter, FilterOperator, JSONModel, MessageBox, MessageToast) => {
+  './AcknowledgeDialog',
+], (Controller, Filter, FilterOperator, JSONModel, MessageBox, MessageToast, acknowledgeDialog) => {
   'use strict';
 
   const RUNS = '/odata/v4/reconciliation/ReconciliationRuns';
@@ -34,6 +35,11 @@ sap.ui.define([
    * until it ends) and acknowledge an open discrepancy with a comment. Finance reads.
    */
   return Controller.extend('lading.ui.controller.Discrepancies', {
+    ...acknowledgeDialog({
+      model: 'reconciliation',
+      action: 'ReconciliationService.acknowledge(...)',
+      acknowledged: (discrepancy) => `Discrepancy of ${discrepancy.getProperty('shipmentId')} acknowledged`,
+    }),
     onInit() {
       this.getView().setModel(new JSONModel({ csv: '' }), 'view');
       this.getView().setModel(new JSONModel({ active: false }), 'run');
@@ -105,39 +111,6 @@ sap.ui.define([
           this.follow(run);
         }
       }, POLL_MS);
-    },
-    onAcknowledge(event) {
-      const dialog = this.byId('acknowledge');
-      dialog.setBindingContext(event.getSource().getBindingContext('reconciliation'), 'reconciliation');
-      this.byId('comment').setValue('');
-      this.byId('confirm').setEnabled(false);
-      dialog.open();
-    },
-    onCommentChange(event) {
-      this.byId('confirm').setEnabled(event.getParameter('value').trim() !== '');
-    },
-    onCancel() {
-      this.byId('acknowledge').close();
-    },
-    onDialogClosed() {
-      this.byId('acknowledge').setBindingContext(null, 'reconciliation');
-    },
-    async onConfirm() {
-      const dialog = this.byId('acknowledge');
-      const context = dialog.getBindingContext('reconciliation');
-      const operation = context.getModel().bindContext('ReconciliationService.acknowledge(...)', context);
-      operation.setParameter('comment', this.byId('comment').getValue().trim());
-      dialog.setBusy(true);
-      try {
-        await operation.invoke();
-        MessageToast.show(`Discrepancy of ${context.getProperty('shipmentId')} acknowledged`);
-        dialog.close();
-      } catch (error) {
-        MessageBox.error(error.message, { title: 'Acknowledging failed' });
-      } finally {
-        dialog.setBusy(false);
-        this.onRefresh();
-      }
     },
   });
 });

@@ -1,6 +1,6 @@
 sap.ui.define([
-  'sap/ui/core/mvc/Controller', 'sap/ui/model/Filter', 'sap/ui/model/FilterOperator', 'sap/ui/model/json/JSONModel', 'sap/m/MessageBox', 'sap/m/MessageToast',
-], (Controller, Filter, FilterOperator, JSONModel, MessageBox, MessageToast) => {
+  'sap/ui/core/mvc/Controller', 'sap/ui/model/Filter', 'sap/ui/model/FilterOperator', 'sap/ui/model/json/JSONModel', './AcknowledgeDialog',
+], (Controller, Filter, FilterOperator, JSONModel, acknowledgeDialog) => {
   'use strict';
 
   /** A local calendar date as YYYY-MM-DD (what the period means to the user, not UTC). */
@@ -15,6 +15,11 @@ sap.ui.define([
    * line with a comment and downloads the period's CSV.
    */
   return Controller.extend('lading.ui.controller.Settlement', {
+    ...acknowledgeDialog({
+      model: 'finance',
+      action: 'FinanceService.acknowledge(...)',
+      acknowledged: (line) => `Line ${line.getProperty('lineNumber')} of invoice ${line.getProperty('invoice/invoiceNumber')} acknowledged`,
+    }),
     onInit() {
       this.getView().setModel(new JSONModel({ csv: '' }), 'view');
       const table = this.byId('lines');
@@ -40,39 +45,6 @@ sap.ui.define([
     },
     onRefresh() {
       this.byId('lines').getBinding('items').refresh();
-    },
-    onAcknowledge(event) {
-      const dialog = this.byId('acknowledge');
-      dialog.setBindingContext(event.getSource().getBindingContext('finance'), 'finance');
-      this.byId('comment').setValue('');
-      this.byId('confirm').setEnabled(false);
-      dialog.open();
-    },
-    onCommentChange(event) {
-      this.byId('confirm').setEnabled(event.getParameter('value').trim() !== '');
-    },
-    onCancel() {
-      this.byId('acknowledge').close();
-    },
-    onDialogClosed() {
-      this.byId('acknowledge').setBindingContext(null, 'finance');
-    },
-    async onConfirm() {
-      const dialog = this.byId('acknowledge');
-      const context = dialog.getBindingContext('finance');
-      const operation = context.getModel().bindContext('FinanceService.acknowledge(...)', context);
-      operation.setParameter('comment', this.byId('comment').getValue().trim());
-      dialog.setBusy(true);
-      try {
-        await operation.invoke();
-        MessageToast.show(`Line ${context.getProperty('lineNumber')} of invoice ${context.getProperty('invoice/invoiceNumber')} acknowledged`);
-        dialog.close();
-      } catch (error) {
-        MessageBox.error(error.message, { title: 'Acknowledging failed' });
-      } finally {
-        dialog.setBusy(false);
-        this.onRefresh();
-      }
     },
   });
 });
