@@ -77,6 +77,22 @@ function merged(base: Tree | undefined, change: Tree | undefined, where: string,
   return result;
 }
 
+type Named = { name: string; requires?: MtaRequire[]; provides?: MtaProvide[] };
+
+/** The entry of mta.yaml that an extension's entry changes, once what it changes is allowed; none where mta.yaml lacks it. */
+function declared<T extends Named>(kind: string, entries: T[], change: Named, allowed: Set<string>, problems: string[]): T | undefined {
+  const entry = entries.find((candidate) => candidate.name === change.name);
+  if (!entry) {
+    problems.push(`${kind} ${change.name} is not declared in mta.yaml`);
+    return undefined;
+  }
+  for (const key of Object.keys(change)) if (!allowed.has(key)) problems.push(`${kind} ${change.name}: '${key}' cannot be changed by an extension`);
+  for (const section of ['requires', 'provides'] as const) {
+    for (const { name } of change[section] ?? []) if (!entry[section]?.some((existing) => existing.name === name)) problems.push(`${kind} ${change.name}: ${section} ${name} is not in mta.yaml`);
+  }
+  return entry;
+}
+
 /**
  * mta.yaml with the extension applied as mbt applies it (`mbt build -e`), and what mbt would
  * refuse: an extension changes only what mta.yaml declares (no new module, resource, requires or
@@ -93,25 +109,15 @@ export function applyExtension(mta: Mta, extension: MtaExtension): { mta: Mta; p
 
   const result: Mta = structuredClone(mta);
   for (const change of extension.modules ?? []) {
-    const module = result.modules.find((candidate) => candidate.name === change.name);
-    if (!module) {
-      problems.push(`module ${change.name} is not declared in mta.yaml`);
-      continue;
-    }
-    for (const key of Object.keys(change)) if (!EXTENSION_MODULE_KEYS.has(key)) problems.push(`module ${change.name}: '${key}' cannot be changed by an extension`);
-    for (const required of change.requires ?? []) if (!module.requires?.some((existing) => existing.name === required.name)) problems.push(`module ${change.name}: requires ${required.name} is not in mta.yaml`);
-    for (const provided of change.provides ?? []) if (!module.provides?.some((existing) => existing.name === provided.name)) problems.push(`module ${change.name}: provides ${provided.name} is not in mta.yaml`);
+    const module = declared('module', result.modules, change, EXTENSION_MODULE_KEYS, problems);
+    if (!module) continue;
     module.properties = merged(module.properties, change.properties as Tree | undefined, `${change.name}.properties`, problems);
     module.parameters = merged(module.parameters, change.parameters as Tree | undefined, `${change.name}.parameters`, problems) as MtaModule['parameters'];
     module['build-parameters'] = merged(module['build-parameters'], change['build-parameters'] as Tree | undefined, `${change.name}.build-parameters`, problems) as MtaModule['build-parameters'];
   }
   for (const change of extension.resources ?? []) {
-    const resource = result.resources.find((candidate) => candidate.name === change.name);
-    if (!resource) {
-      problems.push(`resource ${change.name} is not declared in mta.yaml`);
-      continue;
-    }
-    for (const key of Object.keys(change)) if (!EXTENSION_RESOURCE_KEYS.has(key)) problems.push(`resource ${change.name}: '${key}' cannot be changed by an extension`);
+    const resource = declared('resource', result.resources, change, EXTENSION_RESOURCE_KEYS, problems);
+    if (!resource) continue;
     resource.properties = merged(resource.properties, change.properties as Tree | undefined, `${change.name}.properties`, problems);
     resource.parameters = merged(resource.parameters, change.parameters as Tree | undefined, `${change.name}.parameters`, problems) as MtaResource['parameters'];
   }
