@@ -85,6 +85,8 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-background-networking'] });
   const context = await browser.newContext({ httpCredentials: { username: 'operator', password: 'operator' }, viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
+  // The first visit compiles OpenUI5's themes (UI5 tooling): on a busy machine that outlasts 30 s.
+  page.setDefaultNavigationTimeout(120_000);
 }, 240_000);
 
 afterAll(async () => {
