@@ -1,5 +1,6 @@
 import { statusAfter } from '../mappings';
 import { ShipmentEvents, Shipments } from '#cds-models/lading';
+import { upsertRows } from './idoc-inbound/bulk-write';
 
 /**
  * A shipment's status and ledger version, from all its events: SAP's own and those other parties
@@ -40,6 +41,6 @@ export async function refreshShipmentStatuses(shipmentIds: readonly string[]): P
     await UPDATE.entity(Shipments).set({ status, ledgerVersion }).where({ ID });
   } else if (changed.length > 1) {
     // Every row exists (read above), so the upsert only updates these two columns.
-    await UPSERT.into(Shipments).entries(changed);
+    await upsertRows(Shipments, changed);
   }
 }

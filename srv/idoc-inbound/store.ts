@@ -2,7 +2,7 @@ import cds from '@sap/cds';
 import type { ControlRecord, IdocErrorDetails, MappedIdoc, ShipmentEvent } from '../../mappings';
 import { IdocStatusRecords, InboundIdocs, Outbox, ShipmentEvents } from '#cds-models/lading';
 import { refreshShipmentStatuses } from '../shipment-status';
-import { insertRows } from './bulk-insert';
+import { insertRows } from './bulk-write';
 import { GroupCommit } from './group-commit';
 import { storeRecordsOfBatch } from './records';
 

@@ -2,7 +2,7 @@ import type { DeliveryRecord } from '../../../mappings';
 import {
   HandlingUnitContents, HandlingUnits, ShipmentDeadlines, ShipmentItems, ShipmentPartners, Shipments,
 } from '#cds-models/lading';
-import { insertRows } from '../bulk-insert';
+import { insertRows, upsertRows } from '../bulk-write';
 
 /** A delivery IDoc's records: the shipment header and its items, partners, units and dates. */
 
@@ -32,7 +32,7 @@ export async function storeDeliveries(deliveries: ReadonlyArray<{ shipment: Deli
       await DELETE.from(entity).where({ shipment_ID: { in: known } });
     }
   }
-  await UPSERT.into(Shipments).entries(latest.map(({ shipment, idocId }) => shipmentColumns(shipment, idocId)));
+  await upsertRows(Shipments, latest.map(({ shipment, idocId }) => shipmentColumns(shipment, idocId)));
   const items = latest.flatMap(({ shipment }) => shipment.items.map((item) => ({ ...item, shipment_ID: shipment.shipmentId })));
   await insertRows(ShipmentItems, items);
   const partners = latest.flatMap(({ shipment }) => shipment.partners.map(({ extensions, ...partner }) => ({

@@ -1,9 +1,9 @@
 import cds from '@sap/cds';
-import { insertRows, type Row } from '../../srv/idoc-inbound/bulk-insert';
+import { insertRows, upsertRows, type Row } from '../../srv/idoc-inbound/bulk-write';
 import { startLading } from '../support/lading';
 
 /**
- * srv/idoc-inbound/bulk-insert.ts writes SQLite rows as plain SQL instead of CAP's INSERT. Whatever
+ * srv/idoc-inbound/bulk-write.ts writes SQLite rows as plain SQL instead of CAP's INSERT. Whatever
  * the path, a row must be stored exactly as CAP's INSERT.entries stores it: the same storage class
  * and text for every column (compared with SQL's quote()), keys, $now, $user and defaults filled
  * alike. On PostgreSQL the module runs CAP's INSERT itself, so the same comparison holds trivially.
@@ -149,4 +149,43 @@ describe('bulk insert on the ingest path', () => {
   it('names an entity that is not in the model', async () => {
     await expect(insertRows({ name: 'lading.NoSuchThing' }, [{ a: 1 }])).rejects.toThrow('bulk insert: lading.NoSuchThing is not an entity of the model');
   });
+
+  describe('upsert', () => {
+    /** Twin shipments stored alike by CAP in an earlier transaction, one for CAP's UPSERT and one for upsertRows. */
+    async function twins(serial: string, stored: Row | undefined): Promise<{ cap: string; bulk: string }> {
+      const ids = { cap: `SHIPPER~cap-${serial}`, bulk: `SHIPPER~bulk-${serial}` };
+      if (stored) {
+        await cds.tx({ user: new cds.User('first-writer') }, async () => {
+          await INSERT.into('lading.Shipments').entries([{ ...stored, ID: ids.cap }, { ...stored, ID: ids.bulk }]);
+        });
+      }
+      return ids;
+    }
+
+    const stored: Row = { deliveryNumber: '0080004242', route: 'R1', incoterms: 'FOB', grossWeight: 1250.5, status: 'PLANNED', ledgerVersion: 3, packageCount: 2 };
+
+    it.each([
+      ['a new shipment: inserted with defaults and stamps', undefined, [{ deliveryNumber: '0080004243', route: 'R2', grossWeight: '12.500' }]],
+      ['an existing shipment: given columns replaced, the rest kept, modified stamps renewed', stored, [{ route: 'R9', grossWeight: 99 }]],
+      ['an explicit null clears a column, an absent one is kept', stored, [{ incoterms: null, status: 'DELIVERED' }]],
+      ['rows giving different columns in one call', stored, [{ route: 'R7' }, { incoterms: 'EXW', ledgerVersion: 4 }]],
+    ])('stores %s exactly as CAP\'s UPSERT', async (_title, before, changes) => {
+      const serial = cds.utils.uuid().slice(0, 8);
+      const changeSets = changes as Row[];
+      // Each change goes to a twin pair of its own, so rows with different columns meet in one call.
+      const pairs = await Promise.all(changeSets.map((_, index) => twins(`${serial}-${index}`, before as Row | undefined)));
+      await cds.tx({ user: new cds.User('second-writer') }, async () => {
+        await UPSERT.into('lading.Shipments').entries(changeSets.map((change, index) => ({ ...change, ID: pairs[index]?.cap })));
+        await upsertRows({ name: 'lading.Shipments' }, changeSets.map((change, index) => ({ ...change, ID: pairs[index]?.bulk })));
+      });
+      for (const pair of pairs) {
+        const cap = await storedRow('lading.Shipments', { ID: pair.cap });
+        const bulk = await storedRow('lading.Shipments', { ID: pair.bulk });
+        expect(withoutColumns(bulk, ['ID'])).toEqual(withoutColumns(cap, ['ID']));
+        expect(bulk.modifiedBy).toBe("'second-writer'");
+        expect(bulk.createdBy).toBe(before ? "'first-writer'" : "'second-writer'");
+      }
+    });
+  });
 });
+
