@@ -22,6 +22,8 @@ export interface FabricBinding {
   hostAlias?: string;
   channel?: string;
   chaincode?: string;
+  /** `ecdsa` or `sm2` (FABRIC_IDENTITY_ALGORITHM): the key type of the identity, checked at connect. */
+  identityAlgorithm?: string;
 }
 
 /**
@@ -47,5 +49,6 @@ export function fabricEnvironmentFromBinding(binding: FabricBinding, pemDir: str
   if (binding.hostAlias) variables.FABRIC_PEER_HOST_ALIAS = binding.hostAlias;
   if (binding.channel) variables.FABRIC_CHANNEL = binding.channel;
   if (binding.chaincode) variables.FABRIC_CHAINCODE = binding.chaincode;
+  if (binding.identityAlgorithm) variables.FABRIC_IDENTITY_ALGORITHM = binding.identityAlgorithm;
   return variables;
 }

@@ -76,7 +76,7 @@ export function redisUrlFromBinding(binding: ServiceBinding): string {
 /**
  * The Fabric connection from the credentials of a user-provided service: peerEndpoint, mspId,
  * certificate, privateKey, tlsRootCert (each a PEM, or a file path in the app), hostAlias,
- * channel, chaincode.
+ * channel, chaincode, identityAlgorithm (ecdsa or sm2, validated with the other FABRIC_* settings).
  */
 export function fabricBindingFrom(binding: ServiceBinding): FabricBinding {
   const { credentials } = binding;
@@ -109,6 +109,7 @@ export function fabricBindingFrom(binding: ServiceBinding): FabricBinding {
     ...optional('hostAlias'),
     ...optional('channel'),
     ...optional('chaincode'),
+    ...optional('identityAlgorithm'),
   };
 }
 

@@ -171,6 +171,17 @@ describe('applyBtpBindings', () => {
     }
   });
 
+  it('passes an SM2 identity on (identityAlgorithm), and a wrong one stops with the variable named', () => {
+    for (const [identityAlgorithm, outcome] of [['sm2', 'sm2'], ['rsa', 'error']] as const) {
+      const service = { ...fabricService, credentials: fabricCredentials({ identityAlgorithm }) };
+      const env: Record<string, string | undefined> = { VCAP_SERVICES: vcap({ 'user-provided': [service] }) };
+      expect(applyBtpBindings(env, join(dir, `pems-${identityAlgorithm}`))).toContain('FABRIC_IDENTITY_ALGORITHM');
+      expect(env.FABRIC_IDENTITY_ALGORITHM).toBe(identityAlgorithm);
+      if (outcome === 'sm2') expect(loadFabricConfig(env).identityAlgorithm).toBe('sm2');
+      else expect(() => loadFabricConfig(env)).toThrow(/FABRIC_IDENTITY_ALGORITHM/);
+    }
+  });
+
   it('does nothing without VCAP_SERVICES', () => {
     const env = { REDIS_URL: undefined };
     expect(applyBtpBindings(env, join(dir, 'pems'))).toEqual([]);
