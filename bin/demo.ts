@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   }
 
   step('Reconciliation compares SAP, Lading and the ledger');
-  const started = await json<{ ID: string }>(`${LADING}/odata/v4/reconciliation/run`, 'operator', {
+  const started = await json<{ ID: string }>(`${LADING}/odata/v4/reconciliation/startRun`, 'operator', {
     method: 'POST', body: JSON.stringify({ mode: 'incremental' }), headers: { 'content-type': 'application/json' },
   });
   const finished = await waitFor('the reconciliation run', async () => {

@@ -25,5 +25,5 @@ service ReconciliationService {
 
   /** Starts a run (full or incremental; default incremental) on the job queue; answers the run, status queued. */
   @requires: 'operator'
-  action run(mode : String(12)) returns ReconciliationRuns;
+  action startRun(mode : String(12)) returns ReconciliationRuns;
 }

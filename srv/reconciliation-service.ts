@@ -12,7 +12,7 @@ export default class ReconciliationService extends cds.ApplicationService {
   override init(): Promise<void> {
     const { Discrepancies, ReconciliationRuns } = this.entities;
 
-    this.on('run', async (req) => {
+    this.on('startRun', async (req) => {
       const { mode = 'incremental' } = req.data as { mode?: string | null };
       const wanted = mode ?? 'incremental';
       if (wanted !== 'full' && wanted !== 'incremental') return req.reject(400, `mode must be full or incremental, got "${wanted}"`, 'mode');

@@ -1,6 +1,6 @@
 /**
  * `lading reconcile [--full]`: starts a reconciliation run on a running Lading (its OData action
- * POST /odata/v4/reconciliation/run) and follows its progress until it ends. It runs in Lading,
+ * POST /odata/v4/reconciliation/startRun) and follows its progress until it ends. It runs in Lading,
  * on the job queue, not in this process: the CLI needs no database or ledger identity, only the
  * URL (--url, default LADING_URL or http://localhost:4004) and an operator
  * (--user/--password or LADING_USER/LADING_PASSWORD, else LADING_TOKEN as a bearer token).
@@ -97,7 +97,7 @@ export async function reconcileCommand(words: string[], context: ReconcileComman
   const out = context.progress ?? process.stderr;
   const tty = out.isTTY === true;
 
-  let run = await call<RunView>(base, 'run', { method: 'POST', body: JSON.stringify({ mode: context.full ? 'full' : 'incremental' }) }, auth);
+  let run = await call<RunView>(base, 'startRun', { method: 'POST', body: JSON.stringify({ mode: context.full ? 'full' : 'incremental' }) }, auth);
   out.write(`reconciliation run ${run.ID} (${run.mode}) queued at ${base}\n`);
   let step = 0;
   while (run.status === 'queued' || run.status === 'running') {

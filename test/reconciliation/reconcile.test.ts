@@ -88,7 +88,7 @@ async function seedUnrecorded(deliveryNumber: string, state: 'failed' | 'confirm
 interface RunRow { ID: string; status: string; mode: string; done: number; total: number; matched: number; discrepancies: number; opened: number; repaired: number; resolved: number; message: string }
 
 async function runAndWait(mode: 'full' | 'incremental'): Promise<RunRow> {
-  const started = await lading.post<RunRow>('run', { mode });
+  const started = await lading.post<RunRow>('startRun', { mode });
   expect(started.status).toBe(200);
   expect(started.data).toMatchObject({ mode, status: 'queued' });
   return waitFor(`run ${started.data.ID}`, async () => {
@@ -278,20 +278,20 @@ describe('operators and finance over OData', () => {
     expect((await lading.get('Discrepancies', 'finance')).data.value.length).toBeGreaterThan(5);
     expect((await lading.get('DiscrepancyEvents', 'finance')).status).toBe(200);
     expect((await lading.get('ReconciliationRuns', 'finance')).status).toBe(403);
-    expect((await lading.post('run', { mode: 'full' }, 'finance')).status).toBe(403);
+    expect((await lading.post('startRun', { mode: 'full' }, 'finance')).status).toBe(403);
     const [open] = findingOf(await discrepancies(), D.notInSap);
     expect((await lading.post(`Discrepancies(${open?.ID})/ReconciliationService.acknowledge`, { comment: 'x' }, 'finance')).status).toBe(403);
     expect((await lading.get('Discrepancies', 'erp')).status).toBe(403);
   });
 
   it('refuses an unknown mode (400) and a second run while one is waiting (409)', async () => {
-    expect((await lading.post('run', { mode: 'everything' })).status).toBe(400);
+    expect((await lading.post('startRun', { mode: 'everything' })).status).toBe(400);
     const queue = new Queue('reconcile', { connection: { host: '127.0.0.1', port: 6379 }, prefix: queuePrefix });
     try {
       await queue.pause();
-      const first = await lading.post<RunRow>('run', { mode: 'incremental' });
+      const first = await lading.post<RunRow>('startRun', { mode: 'incremental' });
       expect(first.status).toBe(200);
-      const second = await lading.post<{ error: { message: string } }>('run', { mode: 'full' });
+      const second = await lading.post<{ error: { message: string } }>('startRun', { mode: 'full' });
       expect(second.status).toBe(409);
       expect(second.data.error.message).toContain(first.data.ID);
       await queue.resume();

@@ -261,6 +261,6 @@ describe('Discrepancies screen', () => {
     await asFinance.locator('[id$="--discrepancies--status"]').click();
     await asFinance.getByRole('option', { name: 'Resolved' }).click();
     await waitFor('no resolved discrepancy listed', async () => ((await row(asFinance, 'discrepancies', SHIPMENT).count()) === 0 ? true : undefined), 10_000, 100);
-    expect((await api('/odata/v4/reconciliation/run', 'finance', { method: 'POST', body: JSON.stringify({ mode: 'full' }) })).status).toBe(403);
+    expect((await api('/odata/v4/reconciliation/startRun', 'finance', { method: 'POST', body: JSON.stringify({ mode: 'full' }) })).status).toBe(403);
   }, 120_000);
 });

@@ -85,7 +85,7 @@ sap.ui.define([
     async onRun() {
       const mode = this.byId('mode').getSelectedKey();
       try {
-        const run = await fetch('/odata/v4/reconciliation/run', {
+        const run = await fetch('/odata/v4/reconciliation/startRun', {
           method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode }),
         }).then(answerOf);
         MessageToast.show(`Reconciliation run (${mode}) started`);
