@@ -10,6 +10,7 @@
  * | SAP_CSRF                    | `on`/`off`: fetch a CSRF token before each POST                 | `on`                                         |
  * | SAP_TIMEOUT_MS              | Deadline of one call, CSRF fetch included                       | 30000                                        |
  * | SAP_EXACTLY_ONCE            | `on`/`off`: send each IDoc with a message id and ExactlyOnce     | `on`                                         |
+ * | SAP_IDOC_PARAMETERS         | More query parameters of the IDoc POST, `name=value&…`          | (none)                                       |
  * | SAP_DELIVERY_SERVICE_PATH   | Path of API_OUTBOUND_DELIVERY_SRV                               | `/sap/opu/odata/sap/API_OUTBOUND_DELIVERY_SRV` |
  * | SAP_DELIVERY_PAGE_SIZE      | Deliveries per page when reading                                | 500                                          |
  * | SAP_IDOC_SENDER_PORT        | Lading's port in the control record (SNDPOR)                    | `LADING`                                     |
@@ -18,6 +19,8 @@
  * | SAP_IDOC_RECEIVER_PARTNER   | SAP's logical system (RCVPRN)                                   | `S4HCLNT100`                                 |
  * | destinations                | JSON array of destinations, as the SAP Cloud SDK reads it (local use) | (none: BTP destination service)        |
  */
+
+import { MESSAGE_ID_PARAMETER, QUALITY_OF_SERVICE_PARAMETER } from './exactly-once';
 
 /** Sender and receiver of the IDocs Lading builds (same shape as mappings/outbound's IdocEnvelope). */
 export interface SapIdocEnvelope {
@@ -45,6 +48,8 @@ export interface SapConfig {
    * Off: at-least-once, a resend after a lost answer is a second IDoc in SAP. Default true.
    */
   exactlyOnce: boolean;
+  /** More query parameters of every IDoc POST (e.g. a PI channel's `channel`, `nosoap`). Default none. */
+  idocParameters: Readonly<Record<string, string>>;
   /** Default `/sap/opu/odata/sap/API_OUTBOUND_DELIVERY_SRV`. */
   deliveryServicePath: string;
   /** 1..5000, default 500. */
@@ -96,6 +101,25 @@ function flag(env: Environment, name: string, fallback: boolean): boolean {
   throw new SapConfigError(name, `expected on or off, got "${value}"`);
 }
 
+/** Parameters the connector sets itself, by the variable that controls them. */
+const OWN_PARAMETERS: Readonly<Record<string, string>> = {
+  'sap-client': 'SAP_CLIENT',
+  [MESSAGE_ID_PARAMETER.toLowerCase()]: 'SAP_EXACTLY_ONCE',
+  [QUALITY_OF_SERVICE_PARAMETER.toLowerCase()]: 'SAP_EXACTLY_ONCE',
+};
+
+function idocParameters(env: Environment): Record<string, string> {
+  const raw = optional(env, 'SAP_IDOC_PARAMETERS');
+  const parameters: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(raw ?? '')) {
+    if (name.trim() === '') throw new SapConfigError('SAP_IDOC_PARAMETERS', `a parameter without a name in "${raw}"`);
+    const owner = OWN_PARAMETERS[name.toLowerCase()];
+    if (owner !== undefined) throw new SapConfigError('SAP_IDOC_PARAMETERS', `${name} is the connector's own, set through ${owner}`);
+    parameters[name] = value;
+  }
+  return parameters;
+}
+
 /**
  * The destination must be findable before the first IDoc waits on it: in `destinations` (local)
  * or through a bound destination service (BTP), which the SDK reads from VCAP_SERVICES.
@@ -138,6 +162,7 @@ export function loadSapConfig(env: Environment = process.env): SapConfig {
     fetchCsrfToken: flag(env, 'SAP_CSRF', true),
     timeoutMs: integer(env, 'SAP_TIMEOUT_MS', 30_000, 1, 600_000),
     exactlyOnce: flag(env, 'SAP_EXACTLY_ONCE', true),
+    idocParameters: idocParameters(env),
     deliveryServicePath: matching(env, 'SAP_DELIVERY_SERVICE_PATH', DEFAULT_DELIVERY_SERVICE_PATH, /^\/[\w/.;=-]*$/, 'a path starting with /'),
     deliveryPageSize: integer(env, 'SAP_DELIVERY_PAGE_SIZE', 500, 1, 5000),
     idocEnvelope: {

@@ -51,7 +51,7 @@ export async function sendIdoc(config: SapConfig, idoc: IdocToSend, options: Sen
   const response = await sapHttp(config, {
     method: 'post',
     path: config.idocPath,
-    params: messageId === undefined ? undefined : { [MESSAGE_ID_PARAMETER]: messageId, [QUALITY_OF_SERVICE_PARAMETER]: EXACTLY_ONCE },
+    params: { ...config.idocParameters, ...(messageId === undefined ? {} : { [MESSAGE_ID_PARAMETER]: messageId, [QUALITY_OF_SERVICE_PARAMETER]: EXACTLY_ONCE }) },
     data: idoc.xml,
     headers: { 'content-type': 'text/xml; charset=utf-8' },
     fetchCsrfToken: config.fetchCsrfToken,

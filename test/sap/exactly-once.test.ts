@@ -1,6 +1,8 @@
 import cds from '@sap/cds';
 import { Queue, Worker } from 'bullmq';
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SapUnavailableError, isMessageId, messageIdFor, nameBasedUuid, sendIdoc, type SapConfig } from '../../connectors/sap';
 import { buildSystat, type OutboundIdoc } from '../../mappings/outbound';
 import type { SapSimulator } from '../../sap-simulator';
@@ -29,15 +31,28 @@ startLading();
 
 let sap: SapSimulator;
 let restore: () => void;
+/** A plain HTTP server that answers 200 and keeps the URLs it was sent, to see the query on the wire. */
+let capture: Server;
+const capturedUrls: string[] = [];
 
 beforeAll(async () => {
   sap = await simulator();
-  restore = useDestinations([basicDestination('EO_PLAIN', sap)]);
+  capture = createServer((request, response) => {
+    capturedUrls.push(request.url ?? '');
+    request.resume().on('end', () => response.end('ok'));
+  });
+  await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
+  const captureUrl = `http://127.0.0.1:${(capture.address() as AddressInfo).port}`;
+  restore = useDestinations([
+    basicDestination('EO_PLAIN', sap),
+    { name: 'EO_CAPTURE', url: captureUrl, authentication: 'BasicAuthentication', username: 'LADING', password: 'lading' },
+  ]);
 });
 
 afterAll(async () => {
   restore();
   await sap.stop();
+  await new Promise((resolve) => capture.close(resolve));
 });
 
 beforeEach(() => sap.reset());
@@ -69,6 +84,27 @@ describe('message ids', () => {
     await expect(sendIdoc(config, { ...statusIdoc(1), messageId: 'resend-1' })).rejects.toThrow(/^messageId: expected a GUID/);
     await expect(sendIdoc(config, { docnum: ' ', xml: statusIdoc(1).xml })).rejects.toThrow(/^docnum: /);
     expect(sap.stats().requests.total).toBe(0);
+  });
+});
+
+describe('the IDoc POST on the wire', () => {
+  it('carries sap-client, the configured parameters, MessageId and QualityOfService=ExactlyOnce', async () => {
+    capturedUrls.length = 0;
+    const idoc = { ...statusIdoc(14), messageId: ID_A.toUpperCase() };
+    const config = sapConfig('EO_CAPTURE', { SAP_CSRF: 'off', SAP_IDOC_PARAMETERS: 'channel=:LADING:SOAP_IDOC_EO&nosoap=true' });
+    await expect(sendIdoc(config, idoc)).resolves.toMatchObject({ status: 200, messageId: ID_A });
+    const [url, ...more] = capturedUrls.map((captured) => new URL(captured, 'http://sap'));
+    expect(more).toHaveLength(0);
+    expect(url?.pathname).toBe('/sap/bc/idoc_xml');
+    expect(Object.fromEntries(url?.searchParams ?? [])).toEqual({
+      'sap-client': '100', channel: ':LADING:SOAP_IDOC_EO', nosoap: 'true', MessageId: ID_A, QualityOfService: 'ExactlyOnce',
+    });
+  });
+
+  it('carries neither with SAP_EXACTLY_ONCE=off', async () => {
+    capturedUrls.length = 0;
+    await sendIdoc(sapConfig('EO_CAPTURE', { SAP_CSRF: 'off', SAP_EXACTLY_ONCE: 'off' }), statusIdoc(15));
+    expect(Object.fromEntries(new URL(capturedUrls[0] ?? '', 'http://sap').searchParams)).toEqual({ 'sap-client': '100' });
   });
 });
 

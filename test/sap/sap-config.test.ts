@@ -11,6 +11,7 @@ describe('loadSapConfig', () => {
       fetchCsrfToken: true,
       timeoutMs: 30000,
       exactlyOnce: true,
+      idocParameters: {},
       deliveryServicePath: '/sap/opu/odata/sap/API_OUTBOUND_DELIVERY_SRV',
       deliveryPageSize: 500,
       idocEnvelope: { client: '100', senderPort: 'LADING', senderPartner: 'LADING', receiverPort: 'SAPS4H', receiverPartner: 'S4HCLNT100' },
@@ -25,11 +26,13 @@ describe('loadSapConfig', () => {
       SAP_CSRF: 'off',
       SAP_TIMEOUT_MS: '1000',
       SAP_EXACTLY_ONCE: 'off',
+      SAP_IDOC_PARAMETERS: '?channel=:LADING:SOAP_IDOC_EO&nosoap=true',
       SAP_DELIVERY_PAGE_SIZE: '50',
       SAP_IDOC_SENDER_PARTNER: 'LADINGPRD',
       SAP_IDOC_RECEIVER_PARTNER: 'PRDCLNT200',
     });
     expect(config).toMatchObject({ destinationName: 'ERP_PROD', client: '200', fetchCsrfToken: false, timeoutMs: 1000, exactlyOnce: false, deliveryPageSize: 50 });
+    expect(config.idocParameters).toEqual({ channel: ':LADING:SOAP_IDOC_EO', nosoap: 'true' });
     expect(config.idocEnvelope).toMatchObject({ client: '200', senderPartner: 'LADINGPRD', receiverPartner: 'PRDCLNT200' });
   });
 
@@ -46,6 +49,9 @@ describe('loadSapConfig', () => {
     ['a two-digit client', { destinations: DESTINATIONS, SAP_CLIENT: '10' }, 'SAP_CLIENT'],
     ['CSRF maybe', { destinations: DESTINATIONS, SAP_CSRF: 'maybe' }, 'SAP_CSRF'],
     ['exactly-once perhaps', { destinations: DESTINATIONS, SAP_EXACTLY_ONCE: 'perhaps' }, 'SAP_EXACTLY_ONCE'],
+    ['a parameter without a name', { destinations: DESTINATIONS, SAP_IDOC_PARAMETERS: 'nosoap=true&=x' }, 'SAP_IDOC_PARAMETERS'],
+    ['the message id among the parameters', { destinations: DESTINATIONS, SAP_IDOC_PARAMETERS: 'messageid=1' }, 'SAP_IDOC_PARAMETERS'],
+    ['the client among the parameters', { destinations: DESTINATIONS, SAP_IDOC_PARAMETERS: 'sap-client=200' }, 'SAP_IDOC_PARAMETERS'],
     ['a timeout of 0', { destinations: DESTINATIONS, SAP_TIMEOUT_MS: '0' }, 'SAP_TIMEOUT_MS'],
     ['a page of 10000', { destinations: DESTINATIONS, SAP_DELIVERY_PAGE_SIZE: '10000' }, 'SAP_DELIVERY_PAGE_SIZE'],
     ['a lower-case logical system', { destinations: DESTINATIONS, SAP_IDOC_SENDER_PARTNER: 'lading' }, 'SAP_IDOC_SENDER_PARTNER'],
