@@ -39,6 +39,8 @@ export interface SapSimulator {
   /** Received IDocs, optionally filtered. */
   received(filter?: IdocFilter): ReceivedIdoc[];
   stats(): SimulatorStats;
+  /** IDoc POSTs read and not yet answered (under a delay fault: the ones a client may give up on). */
+  inFlight(): number;
   seedDeliveries(seeds: readonly DeliverySeed[]): SimDelivery[];
   delivery(document: string): SimDelivery | undefined;
   /** Answer errors (or delay) for the next `count` requests or for `forSeconds`. */
@@ -51,6 +53,15 @@ export interface SapSimulator {
   /** Forget IDocs, counters, deliveries, faults and CSRF sessions. */
   reset(): void;
   stop(): Promise<void>;
+}
+
+/** A request to one of the SAP services, its body read. */
+interface ServiceCall {
+  url: URL;
+  path: string;
+  scope: 'idoc' | 'odata';
+  method: string;
+  body: string;
 }
 
 function sapClient(request: IncomingMessage, url: URL, clients: readonly string[]): string | undefined {
@@ -78,6 +89,7 @@ class Simulator implements SapSimulator {
   private readonly clients: readonly string[];
   private server: Server | undefined;
   private reopenTimer: NodeJS.Timeout | undefined;
+  private postsInFlight = 0;
   port = 0;
 
   constructor(private readonly options: SapSimulatorOptions) {
@@ -114,6 +126,10 @@ class Simulator implements SapSimulator {
 
   received(filter?: IdocFilter): ReceivedIdoc[] {
     return this.idocs.list(filter);
+  }
+
+  inFlight(): number {
+    return this.postsInFlight;
   }
 
   stats(): SimulatorStats {
@@ -185,13 +201,27 @@ class Simulator implements SapSimulator {
         reset: () => this.reset(),
       });
     }
-    const scope = path === IDOC_PATH ? 'idoc' : path.startsWith(DELIVERY_SERVICE_PATH) ? 'odata' : undefined;
+    const scope: ServiceCall['scope'] | undefined = path === IDOC_PATH ? 'idoc' : path.startsWith(DELIVERY_SERVICE_PATH) ? 'odata' : undefined;
     if (!scope) throw new HttpProblem(404, `Service ${path} not found (ICF node inactive?)`);
     this.idocs.requests.total++;
     const method = request.method ?? 'GET';
     // The body is in before any injected delay: a slow SAP still processes what it was sent,
     // even when the client gave up waiting (the "outcome unknown" case a resend must survive).
-    const body = scope === 'idoc' && method === 'POST' ? await readBody(request, this.options.maxIdocBytes ?? 50 * 1024 * 1024) : '';
+    const idocPost = scope === 'idoc' && method === 'POST';
+    const body = idocPost ? await readBody(request, this.options.maxIdocBytes ?? 50 * 1024 * 1024) : '';
+    const call: ServiceCall = { url, path, scope, method, body };
+    if (!idocPost) return this.respond(request, response, call);
+    this.postsInFlight++;
+    try {
+      await this.respond(request, response, call);
+    } finally {
+      this.postsInFlight--;
+    }
+  }
+
+  /** Everything after the body is in: faults, client, authentication, CSRF, then the service. */
+  private async respond(request: IncomingMessage, response: ServerResponse, call: ServiceCall): Promise<void> {
+    const { url, path, scope, method, body } = call;
     const fault = this.faults.take(scope, { idocPost: scope === 'idoc' && method === 'POST' });
     if (fault && fault.delayMs > 0) await sleep(fault.delayMs, request);
     if (fault?.status !== undefined && !fault.lostAnswer) {

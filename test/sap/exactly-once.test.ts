@@ -175,6 +175,14 @@ describe('the simulated SAP honours the message id', () => {
     expect(sap.stats()).toMatchObject({ received: 2, requests: { faulted: 2 } });
   });
 
+  it('counts the IDoc POSTs it holds (read, not yet answered), e.g. under a delay', async () => {
+    sap.fail({ status: 0, delayMs: 400, count: 1, scope: 'idoc' });
+    const posting = post(statusIdoc(16).xml, `&MessageId=${ID_A}`);
+    expect(await waitFor('a POST in flight', () => (sap.inFlight() === 1 ? true : undefined), 5_000, 10)).toBe(true);
+    expect((await posting).status).toBe(200);
+    expect(sap.inFlight()).toBe(0);
+  });
+
   it.each([
     [{ status: 503, count: 1, lostAnswer: true }, 'lostAnswer needs scope idoc'],
     [{ status: 503, count: 1, scope: 'idoc', lostAnswer: 'yes' }, 'lostAnswer must be true or false'],

@@ -145,7 +145,7 @@ it('keeps every IDoc exactly once on the ledger and at SAP when the listener\'s 
     const listener = instances.find((instance) => instance.child.pid === firstListener) as LadingProcess;
     const other = instances.find((instance) => instance !== listener) as LadingProcess;
     killed = [listener, other];
-    console.log(`killing ${listener.name} (listener, pid ${listener.child.pid}) and ${other.name} after ${next} posts, ${sap.stats().received} IDocs at SAP`);
+    console.log(`killing ${listener.name} (listener, pid ${listener.child.pid}) and ${other.name} after ${next} posts, ${sap.stats().received} IDocs at SAP, ${sap.inFlight()} POSTs held there`);
     killedAt = new Date().toISOString();
     await Promise.all(killed.map((instance) => instance.kill('SIGKILL')));
     sap.clearFaults();
@@ -162,14 +162,17 @@ it('keeps every IDoc exactly once on the ledger and at SAP when the listener\'s 
   };
 
   // Deliveries to all three instances at once; the carrier records events on delivered shipments meanwhile.
-  // SAP is slow until the kill (a token fetch and a POST, each held 1.5 s), so that POSTs are in
-  // flight when their instances die: SAP stores them, the answer never arrives, and the worker
-  // taking the job over sends them again.
+  // SAP is slow until the kill (a token fetch and a POST, each held 1.5 s), and the second half of
+  // the deliveries goes out once SAP holds outbound IDoc POSTs: the kill, after the first of that
+  // half, hits posts in flight to Lading and POSTs in flight to SAP. SAP stores those, the answer
+  // never arrives, and the worker taking the job over sends them again.
   sap.fail({ status: 0, delayMs: 1_500, forSeconds: 600, scope: 'idoc' });
+  const sapBusy = waitFor('IDoc POSTs held at SAP', () => (sap.inFlight() >= 2 ? true : undefined), 60_000, 20).catch(() => false);
   let killing: Promise<void> | undefined;
   const posting = Promise.all(Array.from({ length: CONCURRENCY }, async (_, worker) => {
     while (next < DELIVERIES) {
       const index = next++;
+      if (index >= DELIVERIES / 2) await sapBusy;
       const status = await post(deliveryIdoc(deliveryNumber(index), docnumOf(index)), index + worker);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
       if (index === Math.floor(DELIVERIES / 2)) killing = kill();
