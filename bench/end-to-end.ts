@@ -9,7 +9,7 @@ import { runLoad } from './lib/http-load';
 import { docnumOf } from './lib/idocs';
 import { commitFigures, postedCount, type CommitFigures } from './lib/lading-db';
 import { createPgSchema } from './lib/lading-pg';
-import { profileEnv, sqliteCdsConfig, startRedis, tempDir } from './lib/processes';
+import { cpuMsOf, profileEnv, sqliteCdsConfig, startRedis, tempDir } from './lib/processes';
 import type { Figure, Measurement } from './lib/result';
 import { waitUntil } from './lib/timing';
 
@@ -39,9 +39,19 @@ interface Store {
   postedCount(from: string, to: string): Promise<{ total: number; posted: number; failed: number }>;
 }
 
+/** A phase's figures plus the CPU time all Lading processes used from its start until every IDoc was posted. */
+interface PhaseFigures extends CommitFigures {
+  ladingCpuMs?: number;
+}
+
 interface SetupFigures {
-  full: CommitFigures;
-  half: CommitFigures;
+  full: PhaseFigures;
+  half: PhaseFigures;
+}
+
+async function cpuMsOfAll(ladings: readonly LadingProcess[]): Promise<number | undefined> {
+  const each = await Promise.all(ladings.map((lading) => cpuMsOf(lading.child.pid)));
+  return each.some((value) => value === undefined) ? undefined : each.reduce((sum: number, value) => sum + (value as number), 0);
 }
 
 function selectedSetups(): Setup[] {
@@ -69,12 +79,13 @@ function phaseMs(context: BenchContext): number {
 }
 
 async function phase(
-  context: BenchContext, label: string, urls: string[], store: Store, firstSerial: number, durationMs: number, ratePerSecond?: number,
-): Promise<CommitFigures> {
+  context: BenchContext, label: string, ladings: readonly LadingProcess[], store: Store, firstSerial: number, durationMs: number, ratePerSecond?: number,
+): Promise<PhaseFigures> {
   const from = docnumOf(firstSerial);
   const to = docnumOf(firstSerial + 1_000_000);
+  const cpuBefore = await cpuMsOfAll(ladings);
   const load = await runLoad({
-    url: urls.map((url) => `${url}/idoc/xml`), concurrency: CONCURRENCY, durationMs, body: bodies(firstSerial, 42), headers: { authorization: basic('erp') },
+    url: ladings.map((lading) => `${lading.url}/idoc/xml`), concurrency: CONCURRENCY, durationMs, body: bodies(firstSerial, 42), headers: { authorization: basic('erp') },
     accept: (status, body) => status === 200 && body.includes('"outcome":"accepted"'),
     ...(ratePerSecond === undefined ? {} : { ratePerSecond }),
   });
@@ -83,7 +94,9 @@ async function phase(
     const counts = await store.postedCount(from, to);
     return counts.posted + counts.failed >= counts.total ? counts : undefined;
   }, context.quick ? 90_000 : 300_000, 250);
-  return store.figures(from, to);
+  const cpuAfter = await cpuMsOfAll(ladings);
+  const figures = await store.figures(from, to);
+  return { ...figures, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { ladingCpuMs: cpuAfter - cpuBefore } : {}) };
 }
 
 /**
@@ -97,13 +110,13 @@ const SERIALS: Record<Setup, { warmup: number; full: number; half: number }> = {
 };
 
 /** Warm-up (a few IDocs all the way), full load, then half load paced at half of what full load posted. */
-async function loadPhases(context: BenchContext, setup: Setup, urls: string[], store: Store): Promise<SetupFigures> {
+async function loadPhases(context: BenchContext, setup: Setup, ladings: readonly LadingProcess[], store: Store): Promise<SetupFigures> {
   const durationMs = phaseMs(context);
   const serials = SERIALS[setup];
-  await phase(context, `${setup} warm-up`, urls, store, serials.warmup, 1_000);
-  const full = await phase(context, `${setup} full load`, urls, store, serials.full, durationMs);
+  await phase(context, `${setup} warm-up`, ladings, store, serials.warmup, 1_000);
+  const full = await phase(context, `${setup} full load`, ladings, store, serials.full, durationMs);
   const halfRate = (full.posted * 1000) / full.windowMs / 2;
-  const half = await phase(context, `${setup} half load (${halfRate.toFixed(1)} IDocs/s)`, urls, store, serials.half, durationMs, halfRate);
+  const half = await phase(context, `${setup} half load (${halfRate.toFixed(1)} IDocs/s)`, ladings, store, serials.half, durationMs, halfRate);
   return { full, half };
 }
 
@@ -121,7 +134,7 @@ async function runSqlite(context: BenchContext, devnet: Devnet, redisUrl: string
   try {
     lading = await LadingProcess.start('bench-e2e', ladingEnv(context, 'end-to-end', devnet, redisUrl, sqliteCdsConfig(dir.path), extraEnv));
     const dbFile = join(dir.path, 'lading.sqlite');
-    return await loadPhases(context, 'sqlite', [lading.url], {
+    return await loadPhases(context, 'sqlite', [lading], {
       figures: async (from, to) => commitFigures(dbFile, from, to),
       postedCount: async (from, to) => postedCount(dbFile, from, to),
     });
@@ -144,10 +157,10 @@ async function runPostgres(context: BenchContext, devnet: Devnet, setups: Setup[
     const env = ladingEnv(context, 'end-to-end-pg', devnet, redisUrl, schema.cdsConfig, extraEnv);
     // The first instance deploys the schema; the others find it deployed.
     ladings.push(await LadingProcess.start('bench-e2e-pg-a', env));
-    if (setups.includes('pg1')) figures.set('pg1', await loadPhases(context, 'pg1', ladings.map((lading) => lading.url), schema));
+    if (setups.includes('pg1')) figures.set('pg1', await loadPhases(context, 'pg1', [...ladings], schema));
     if (setups.includes('pg3')) {
       ladings.push(...(await Promise.all([LadingProcess.start('bench-e2e-pg-b', env), LadingProcess.start('bench-e2e-pg-c', env)])));
-      figures.set('pg3', await loadPhases(context, 'pg3', ladings.map((lading) => lading.url), schema));
+      figures.set('pg3', await loadPhases(context, 'pg3', [...ladings], schema));
     }
     return figures;
   } finally {
@@ -158,8 +171,9 @@ async function runPostgres(context: BenchContext, devnet: Devnet, setups: Setup[
 
 const TITLES: Record<Setup, string> = { sqlite: 'end-to-end', pg1: 'end-to-end PostgreSQL 1 instance', pg3: 'end-to-end PostgreSQL 3 instances' };
 
-function describe(figures: CommitFigures, settings: string): string {
-  return `${figures.posted}/${figures.idocs} IDocs posted, ${figures.events} events on the ledger in ${(figures.windowMs / 1000).toFixed(1)} s${settings}`;
+function describe(figures: PhaseFigures, settings: string): string {
+  const cpu = figures.ladingCpuMs === undefined || figures.posted === 0 ? '' : `, Lading CPU ${(figures.ladingCpuMs / figures.posted).toFixed(1)} ms per IDoc`;
+  return `${figures.posted}/${figures.idocs} IDocs posted, ${figures.events} events on the ledger in ${(figures.windowMs / 1000).toFixed(1)} s${cpu}${settings}`;
 }
 
 const eventsPerSecond = (figures: CommitFigures): number => (figures.events * 1000) / figures.windowMs;

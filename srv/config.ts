@@ -39,7 +39,7 @@ export interface PipelineConfig {
   leaderLeaseMs: number;
   /** SAP deliveries sent at once per instance (SAP_SEND_CONCURRENCY, default 4). */
   sapSendConcurrency: number;
-  /** Ledger-submit partitions (LEDGER_PARTITIONS, default 8). */
+  /** Ledger-submit partitions: Fabric transactions in flight per instance (LEDGER_PARTITIONS, default 2, measured on 2 cores: bench/README.md). */
   partitions: number;
   /** Most IDocs per ledger transaction (LEDGER_BATCH_MAX, default 100). */
   maxBatch: number;
@@ -196,7 +196,7 @@ export function readConfig(env: Environment = process.env): LadingConfig {
       queuePrefix: queuePrefixFor(env.QUEUE_PREFIX?.trim() || 'lading', topology),
       leaderLeaseMs: leaseMs(env, 'LADING_LEADER_LEASE_MS', 5_000),
       sapSendConcurrency: positiveInteger(env, 'SAP_SEND_CONCURRENCY', 4),
-      partitions: positiveInteger(env, 'LEDGER_PARTITIONS', 8),
+      partitions: positiveInteger(env, 'LEDGER_PARTITIONS', 2),
       maxBatch: positiveInteger(env, 'LEDGER_BATCH_MAX', 100),
       lingerMs: positiveInteger(env, 'LEDGER_BATCH_LINGER_MS', 20),
       lockDurationMs: positiveInteger(env, 'LEDGER_LOCK_MS', 30_000),

@@ -10,9 +10,10 @@ import type { BenchResult } from '../lib/result';
  * `bench/run.ts --quick --only end-to-end` on one set-up (default pg1) with `seconds`-long load
  * phases once per setting and round — rounds interleaved, so a busy spell of the shared machine
  * hits every setting alike — and appends each run's figures to bench/results/e2e-settings.jsonl.
+ * The settings tried are below; BENCH_E2E_SETTINGS (a JSON array of them) replaces the list.
  */
 
-const SETTINGS: Record<string, string>[] = [
+const DEFAULT_SETTINGS: Record<string, string>[] = [
   {},
   { LEDGER_PARTITIONS: '2' },
   { LEDGER_PARTITIONS: '16' },
@@ -21,6 +22,8 @@ const SETTINGS: Record<string, string>[] = [
   { LADING_DB_POOL_MAX: '4' },
   { LADING_DB_POOL_MAX: '20' },
 ];
+/** BENCH_E2E_SETTINGS='[{}, {"LEDGER_PARTITIONS":"2"}]' measures those instead (e.g. a pair, for more rounds). */
+const SETTINGS = process.env.BENCH_E2E_SETTINGS ? (JSON.parse(process.env.BENCH_E2E_SETTINGS) as Record<string, string>[]) : DEFAULT_SETTINGS;
 
 const rounds = Number(process.argv[2] ?? 2);
 const seconds = process.argv[3] ?? '15';
@@ -39,7 +42,7 @@ for (let round = 1; round <= rounds; round++) {
     const value = (part: string): number | undefined => results.find((result) => result.name.endsWith(part))?.value;
     const ratio = results.find((result) => result.name.endsWith('events/s committed (full load)'))?.ratio;
     const row = {
-      round, setup, seconds: Number(seconds), settings: label(settings), ok: run.status === 0, loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ')[0],
+      round, started: new Date(started).toISOString(), setup, seconds: Number(seconds), settings: label(settings), ok: run.status === 0, loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ')[0],
       fullEventsPerSecond: value('events/s committed (full load)'), ratioToBullmq: ratio,
       fullP99Ms: value('accept→53 p99 (full load)'), halfP50Ms: value('accept→53 p50 (half load)'), halfP99Ms: value('accept→53 p99 (half load)'),
       seconds_taken: Math.round((Date.now() - started) / 1000),

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -84,4 +84,17 @@ export function profileEnv(context: { resultsDir: string }, name: string): Recor
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(PROJECT_ROOT, 'bench', 'lib', 'cpu-profile-preload.cjs')}`.trim(),
     BENCH_CPU_PROFILE_DIR: join(context.resultsDir, `${name}-cpu`),
   };
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat (Linux); undefined elsewhere. */
+export async function cpuMsOf(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // utime and stime, fields 14 and 15 (counted after the command name's closing parenthesis), in ticks of 10 ms.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }

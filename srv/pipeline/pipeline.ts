@@ -24,7 +24,7 @@ export interface PipelineOptions {
   ledger: ShipmentLedger;
   /** The organisation Lading records as (for the events' recordedBy). */
   mspId: string;
-  /** Ledger-submit partitions: shipments in different partitions proceed in parallel. Default 8. */
+  /** Ledger-submit partitions: shipments in different partitions proceed in parallel. Default 2 (as LEDGER_PARTITIONS). */
   partitions?: number;
   /** Most IDocs in one ledger transaction. Default 100. */
   maxBatch?: number;
@@ -55,7 +55,7 @@ export class LedgerPipeline {
     const { connection } = options;
     const retried = { attempts: 10, backoff: { type: 'exponential', delay: 500 } };
     this.submitQueue = new PartitionedQueue<LedgerSubmitJob>(LEDGER_SUBMIT_QUEUE, {
-      connection, prefix, partitions: options.partitions ?? 8,
+      connection, prefix, partitions: options.partitions ?? 2,
       defaultJobOptions: { ...retried, removeOnComplete: { age: 3_600, count: 50_000 }, removeOnFail: false },
     });
     this.confirmQueue = new Queue<CommittedBatch>(LEDGER_CONFIRM_QUEUE, {

@@ -6,7 +6,7 @@ describe('readConfig', () => {
       inbound: { maxPayloadBytes: 20 * 1024 * 1024, senderTimeZone: 'UTC', payloadHashAlgorithm: 'sha256' },
       pipeline: {
         enabled: true, redisUrl: undefined, redisTopology: { kind: 'standalone' }, queuePrefix: 'lading', leaderLeaseMs: 5_000, sapSendConcurrency: 4,
-        partitions: 8, maxBatch: 100, lingerMs: 20, lockDurationMs: 30_000, redriveAfterMs: 15_000,
+        partitions: 2, maxBatch: 100, lingerMs: 20, lockDurationMs: 30_000, redriveAfterMs: 15_000,
         confirmConcurrency: 4, relayIntervalMs: 200, relayBatch: 2_000,
       },
       sap: { enabled: true, destinationConfigured: false, simulatorPort: 4005 },
