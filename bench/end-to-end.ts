@@ -113,7 +113,8 @@ const SERIALS: Record<Setup, { warmup: number; full: number; half: number }> = {
 async function loadPhases(context: BenchContext, setup: Setup, ladings: readonly LadingProcess[], store: Store): Promise<SetupFigures> {
   const durationMs = phaseMs(context);
   const serials = SERIALS[setup];
-  await phase(context, `${setup} warm-up`, ladings, store, serials.warmup, 1_000);
+  // --quick skips the warm-up: its 2-minute budget is spent on starting processes already.
+  if (!context.quick) await phase(context, `${setup} warm-up`, ladings, store, serials.warmup, 1_000);
   const full = await phase(context, `${setup} full load`, ladings, store, serials.full, durationMs);
   const halfRate = (full.posted * 1000) / full.windowMs / 2;
   const half = await phase(context, `${setup} half load (${halfRate.toFixed(1)} IDocs/s)`, ladings, store, serials.half, durationMs, halfRate);
@@ -164,8 +165,10 @@ async function runPostgres(context: BenchContext, devnet: Devnet, setups: Setup[
     }
     return figures;
   } finally {
+    context.log(`stopping ${ladings.length} Lading processes`);
     await Promise.all(ladings.map((lading) => lading.kill('SIGTERM')));
     await schema.drop();
+    context.log('stopped');
   }
 }
 
