@@ -2,9 +2,8 @@ import { basic, LadingProcess } from '../test/support/lading-process';
 import type { BenchContext } from './lib/context';
 import { runLoad, type LoadResult } from './lib/http-load';
 import { delvry, itemsFor, prng } from './lib/idocs';
-import { profileEnv, sqliteCdsConfig, startTrivialServer, tempDir } from './lib/processes';
+import { cpuMsOf, profileEnv, sqliteCdsConfig, startTrivialServer, tempDir } from './lib/processes';
 import type { Measurement } from './lib/result';
-import { readFile } from 'node:fs/promises';
 
 /**
  * 2. ingest over HTTP: IDocs/s that Lading accepts (answers 200, outcome accepted: stored in one
@@ -25,18 +24,6 @@ export function bodies(firstSerial: number, seed: number): (n: number) => string
   };
 }
 
-/** CPU time (user + system, ms) a process has used, from /proc: independent of what else runs. */
-async function cpuMsOf(pid: number | undefined): Promise<number | undefined> {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), in clock ticks of 1/100 s on Linux.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
 
 const accepted = (status: number, body: string): boolean => status === 200 && body.includes('"outcome":"accepted"');
 

@@ -22,6 +22,24 @@ interface Row {
   postedAt: string | null;
 }
 
+/** The figures of IDocs given their received and posted (53) times in epoch ms, and the events on the ledger. */
+export function figuresOf(rows: ReadonlyArray<{ received: number; posted: number | null }>, events: number): CommitFigures {
+  const latencies: number[] = [];
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const row of rows) {
+    first = Math.min(first, row.received);
+    if (row.posted === null) continue;
+    last = Math.max(last, row.posted);
+    latencies.push(row.posted - row.received);
+  }
+  return {
+    idocs: rows.length, posted: latencies.length, events,
+    windowMs: latencies.length > 0 ? last - first : Number.NaN,
+    p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99),
+  };
+}
+
 /** Figures for IDocs whose DOCNUM lies in [fromDocnum, toDocnum). */
 export function commitFigures(file: string, fromDocnum: string, toDocnum: string): CommitFigures {
   const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -32,22 +50,7 @@ export function commitFigures(file: string, fromDocnum: string, toDocnum: string
     const events = (db.prepare(`
       SELECT count(*) AS n FROM lading_ShipmentEvents e JOIN lading_InboundIdocs i ON e.shipment_ID = i.shipment_ID
       WHERE i.docnum >= ? AND i.docnum < ? AND e.ledgerTxId IS NOT NULL`).get(fromDocnum, toDocnum) as { n: number }).n;
-    const latencies: number[] = [];
-    let first = Number.POSITIVE_INFINITY;
-    let last = Number.NEGATIVE_INFINITY;
-    for (const row of rows) {
-      const received = Date.parse(row.receivedAt);
-      first = Math.min(first, received);
-      if (row.postedAt === null) continue;
-      const posted = Date.parse(row.postedAt);
-      last = Math.max(last, posted);
-      latencies.push(posted - received);
-    }
-    return {
-      idocs: rows.length, posted: latencies.length, events,
-      windowMs: latencies.length > 0 ? last - first : Number.NaN,
-      p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99),
-    };
+    return figuresOf(rows.map((row) => ({ received: Date.parse(row.receivedAt), posted: row.postedAt === null ? null : Date.parse(row.postedAt) })), events);
   } finally {
     db.close();
   }

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { CommitFigures } from './lading-db';
+import { figuresOf, type CommitFigures } from './lading-db';
 import { PROJECT_ROOT } from './idocs';
-import { percentile } from './timing';
 
 /**
  * A private PostgreSQL schema for Lading children (127.0.0.1:5432, database `test`, as the tests
@@ -55,22 +54,7 @@ export async function createPgSchema(prefix: string): Promise<PgSchema> {
       const events = Number((await db.query<{ n: string }>(`
         SELECT count(*) AS n FROM lading_shipmentevents e JOIN lading_inboundidocs i ON e.shipment_id = i.shipment_id
         WHERE i.docnum >= $1 AND i.docnum < $2 AND e.ledgertxid IS NOT NULL`, [fromDocnum, toDocnum])).rows[0]?.n ?? 0);
-      const latencies: number[] = [];
-      let first = Number.POSITIVE_INFINITY;
-      let last = Number.NEGATIVE_INFINITY;
-      for (const row of rows) {
-        const received = Number(row.received);
-        first = Math.min(first, received);
-        if (row.posted === null) continue;
-        const posted = Number(row.posted);
-        last = Math.max(last, posted);
-        latencies.push(posted - received);
-      }
-      return {
-        idocs: rows.length, posted: latencies.length, events,
-        windowMs: latencies.length > 0 ? last - first : Number.NaN,
-        p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99),
-      };
+      return figuresOf(rows.map((row) => ({ received: Number(row.received), posted: row.posted === null ? null : Number(row.posted) })), events);
     },
     async postedCount(fromDocnum, toDocnum) {
       const row = (await db.query<{ total: string; posted: string; failed: string }>(`
