@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'bullmq';
-import { Cluster, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { RedisEndpoint } from './redis';
 
 /**
@@ -62,8 +62,19 @@ export function redisConnections(endpoint: RedisEndpoint, topology: RedisTopolog
       return { queues: { ...options, maxRetriesPerRequest: null }, leadership: options, probe: { host: endpoint.host, port: endpoint.port }, close: async () => undefined };
     }
     case 'sentinel': {
-      const options: RedisOptions = { sentinels: topology.sentinels, name: topology.name, ...(topology.password ? { password: topology.password } : {}) };
-      return { queues: { ...options, maxRetriesPerRequest: null }, leadership: options, probe: topology.sentinels[0] as HostPort, close: async () => undefined };
+      // failoverDetector: leave the old primary on Sentinel's +switch-master. Without it a client
+      // keeps writing to the demoted primary until Sentinel reconfigures it (~10 s later), and
+      // those writes (jobs, leases) are lost when it resyncs from the new primary.
+      const options: RedisOptions = {
+        sentinels: topology.sentinels, name: topology.name, failoverDetector: true, ...(topology.password ? { password: topology.password } : {}),
+      };
+      // A client instance rather than options, so BullMQ's duplicates are SentinelRedis too.
+      const queues = new SentinelRedis({ ...options, maxRetriesPerRequest: null, lazyConnect: true });
+      return {
+        queues, leadership: options, probe: topology.sentinels[0] as HostPort,
+        // quit() would first connect a client that was never used.
+        close: async () => void (queues.status === 'wait' ? queues.disconnect() : await queues.quit().catch(() => queues.disconnect())),
+      };
     }
     case 'cluster': {
       // One client for all: BullMQ duplicates it for its blocking connections.
@@ -73,5 +84,21 @@ export function redisConnections(endpoint: RedisEndpoint, topology: RedisTopolog
         close: async () => void (await cluster.quit().catch(() => cluster.disconnect())),
       };
     }
+  }
+}
+
+/**
+ * ioredis leaves the failover detector's Sentinel subscriptions open after quit() (ioredis#1362),
+ * which is how BullMQ closes its clients: they would keep the process alive. Closing for good
+ * ('end') therefore also disconnects, which closes them.
+ */
+export class SentinelRedis extends Redis {
+  constructor(options: RedisOptions) {
+    super(options);
+    this.on('end', () => this.disconnect());
+  }
+
+  override duplicate(override?: Partial<RedisOptions>): SentinelRedis {
+    return new SentinelRedis({ ...this.options, ...override });
   }
 }

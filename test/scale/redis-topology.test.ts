@@ -1,11 +1,12 @@
 import { Cluster } from 'ioredis';
-import { parseHostPorts, queuePrefixFor, redisConnections, RedisTopologyError } from '../../connectors/queue/connection';
+import { parseHostPorts, queuePrefixFor, redisConnections, RedisTopologyError, SentinelRedis } from '../../connectors/queue/connection';
 import { ConfigError, readConfig } from '../../srv/config';
 
 /**
  * Redis Sentinel and Cluster settings as Lading reads them, and the connection options it hands
- * to BullMQ and to leader election. No Sentinel group or Cluster runs on this machine, so these
- * check the parsing and the options built, not a connection to a real cluster.
+ * to BullMQ and to leader election: parsing and options only. Connecting to a real Sentinel group
+ * and a real Cluster (started by the test from redis-server: queues, partitions, leader election,
+ * failover, CROSSSLOT without the hash tag) is test/scale/redis-real-topology.test.ts.
  */
 
 describe('parseHostPorts', () => {
@@ -91,8 +92,14 @@ describe('redisConnections', () => {
   it('passes Sentinel hosts, primary name and password to ioredis', async () => {
     const sentinels = [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }];
     const connections = redisConnections(endpoint, { kind: 'sentinel', sentinels, name: 'mymaster', password: 'secret' });
-    expect(connections.queues).toEqual({ sentinels, name: 'mymaster', password: 'secret', maxRetriesPerRequest: null });
-    expect(connections.leadership).toEqual({ sentinels, name: 'mymaster', password: 'secret' });
+    // One shared client (not connected until used), whose duplicates BullMQ makes for its workers.
+    expect(connections.queues).toBeInstanceOf(SentinelRedis);
+    expect((connections.queues as SentinelRedis).status).toBe('wait');
+    expect((connections.queues as SentinelRedis).options).toMatchObject({ sentinels, name: 'mymaster', failoverDetector: true, password: 'secret', maxRetriesPerRequest: null });
+    const duplicate = (connections.queues as SentinelRedis).duplicate();
+    expect(duplicate).toBeInstanceOf(SentinelRedis);
+    duplicate.disconnect();
+    expect(connections.leadership).toEqual({ sentinels, name: 'mymaster', failoverDetector: true, password: 'secret' });
     expect(connections.probe).toEqual({ host: 's1', port: 26379 });
     await connections.close();
   });
