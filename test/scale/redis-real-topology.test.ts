@@ -81,9 +81,18 @@ function tempDir(label: string): string {
 
 /** Starts redis-server with the arguments and waits until it answers PING. */
 async function startRedis(port: number, args: string[], dir: string): Promise<void> {
-  const child = spawn('redis-server', args, { cwd: dir, stdio: 'ignore', env: process.env });
+  const child = spawn('redis-server', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   children.push(child);
-  const spawnError = new Promise<never>((_, reject) => child.once('error', (error) => reject(new Error(`redis-server could not be started (install redis-server, as .ci/run does): ${error.message}`))));
+  let output = '';
+  const keep = (chunk: Buffer): void => void (output = (output + chunk.toString()).slice(-2_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const spawnError = new Promise<never>((_, reject) => {
+    child.once('error', (error) => reject(new Error(`redis-server could not be started (install redis-server, as .ci/run does): ${error.message}`)));
+    // e.g. a build without cluster support refuses --cluster-enabled: say so rather than time out.
+    child.once('exit', (code) => reject(new Error(`redis-server ${args.join(' ')} exited with ${code}: ${output.trim()}`)));
+  });
+  spawnError.catch(() => undefined); // an exit after start-up is the test's business, not an unhandled rejection
   const ready = waitFor(`redis-server on port ${port}`, async () => {
     const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     client.on('error', () => undefined);
@@ -259,10 +268,13 @@ describe('Redis Cluster (3 primaries started here)', () => {
   beforeAll(async () => {
     const dir = tempDir('cluster');
     for (let n = 0; n < 3; n++) ports.push(await randomPort());
-    await Promise.all(ports.map((port) => startRedis(port, [
+    const started = Promise.all(ports.map((port) => startRedis(port, [
       '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
       '--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no', '--dir', dir,
     ], dir)));
+    await started.catch((error: Error) => {
+      throw new Error(`This redis-server cannot run a Redis Cluster node (is it built with cluster support?): ${error.message}`);
+    });
     const info = await command(ports[0] as number, 'CLUSTER', 'INFO').catch((error: Error) => error.message);
     if (typeof info !== 'string' || !info.includes('cluster_state')) {
       throw new Error(`This redis-server has no cluster support (CLUSTER INFO answered "${String(info)}"): install a Redis built with cluster support`);
