@@ -112,7 +112,8 @@ async function command(port: number, ...args: (string | number)[]): Promise<unkn
   try {
     return await client.call(String(args[0]), ...args.slice(1).map(String));
   } finally {
-    client.disconnect();
+    // quit, not disconnect: disconnect leaves a 2 s timer per client that holds Jest open.
+    await client.quit().catch(() => client.disconnect());
   }
 }
 
