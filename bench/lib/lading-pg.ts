@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { figuresOf, type CommitFigures } from './lading-db';
-import { PROJECT_ROOT } from './idocs';
+import { pgClient, pgCredentials } from '../../test/support/postgres';
 
 /**
  * A private PostgreSQL schema for Lading children (127.0.0.1:5432, database `test`, as the tests
@@ -10,18 +8,7 @@ import { PROJECT_ROOT } from './idocs';
  * lading-db.ts reads from SQLite: received → status 53 per IDoc, events on the ledger.
  */
 
-/** The part of node-postgres used here (the package ships no types). */
-interface PgClient {
-  connect(): Promise<void>;
-  query<Row>(sql: string, values?: unknown[]): Promise<{ rows: Row[] }>;
-  end(): Promise<void>;
-}
-const { Client } = createRequire(join(PROJECT_ROOT, 'package.json'))('pg') as { Client: new (config: object) => PgClient };
 
-const credentials = {
-  host: process.env.PGHOST || '127.0.0.1', port: Number(process.env.PGPORT || 5432),
-  database: process.env.PGDATABASE || 'test', user: process.env.PGUSER || 'postgres',
-};
 
 export interface PgSchema {
   name: string;
@@ -35,14 +22,14 @@ export interface PgSchema {
 
 export async function createPgSchema(prefix: string): Promise<PgSchema> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const db = new Client(credentials);
+  const db = pgClient();
   await db.connect();
   await db.query(`CREATE SCHEMA "${name}"`);
   await db.query(`SET search_path TO "${name}"`);
   return {
     name,
     cdsConfig: JSON.stringify({
-      requires: { db: { kind: 'postgres', credentials: { ...credentials, schema: name } } },
+      requires: { db: { kind: 'postgres', credentials: { ...pgCredentials, schema: name } } },
       log: { levels: { cds: 'warn', odata: 'warn', lading: 'warn', pipeline: 'error', sap: 'error', serve: 'warn', deploy: 'warn' } },
     }),
     async figures(fromDocnum, toDocnum) {

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deliveryIdoc } from '../reconciliation/support';
 import { basic, LadingProcess } from '../support/lading-process';
 import { waitFor } from '../support/wait';
+import { pgClient, pgCredentials, type PgClient } from '../support/postgres';
 
 /**
  * `npm start` against a devnet with one peer per organisation: Lading (a child process, as
@@ -16,17 +16,7 @@ import { waitFor } from '../support/wait';
 
 jest.setTimeout(180_000);
 
-interface PgClient {
-  connect(): Promise<void>;
-  query<Row>(sql: string, values?: unknown[]): Promise<{ rows: Row[] }>;
-  end(): Promise<void>;
-}
-const { Client } = createRequire(__filename)('pg') as { Client: new (config: object) => PgClient };
 
-const pg = {
-  host: process.env.PGHOST || '127.0.0.1', port: Number(process.env.PGPORT || 5432),
-  database: process.env.PGDATABASE || 'test', user: process.env.PGUSER || 'postgres',
-};
 const schema = `lading_peers_${process.pid}_${randomBytes(4).toString('hex')}`;
 // Lading's connections carry this name, so the test can count them in pg_stat_activity.
 const applicationName = `lading-pool-${randomBytes(4).toString('hex')}`;
@@ -49,7 +39,7 @@ async function post(docnum: string, delivery: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  db = new Client(pg);
+  db = pgClient();
   await db.connect();
   await db.query(`CREATE SCHEMA "${schema}"`);
   await db.query(`SET search_path TO "${schema}"`);
@@ -61,7 +51,7 @@ beforeAll(async () => {
     DEVNET_PORT: '0', DEVNET_ADMIN_PORT: '0', DEVNET_DIR: devnetDir,
     LADING_DB_POOL_MAX: String(POOL_MAX), LADING_DB_POOL_ACQUIRE_MS: '20000', LEDGER_REDRIVE_AFTER_MS: '2000',
     CDS_CONFIG: JSON.stringify({
-      requires: { db: { kind: 'postgres', credentials: { ...pg, schema }, client: { application_name: applicationName } } },
+      requires: { db: { kind: 'postgres', credentials: { ...pgCredentials, schema }, client: { application_name: applicationName } } },
       log: { levels: { cds: 'warn', odata: 'warn', lading: 'info', pipeline: 'error', serve: 'warn', deploy: 'warn' } },
     }),
   });

@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createRequire } from 'node:module';
 import { startSapSimulator, type SapSimulator } from '../../sap-simulator';
 import { connectAs, Devnet, newEvent, type OrgClient } from '../ledger/support';
 import { basic, LadingProcess } from '../support/lading-process';
 import { ledgerEnv } from '../support/ledger-env';
 import { waitFor } from '../support/wait';
 import { deliveryIdoc, matchingDelivery, shipmentIdOf } from '../reconciliation/support';
+import { pgClient, pgCredentials, type PgClient } from '../support/postgres';
 
 /**
  * Scale-out acceptance: three Lading processes on one PostgreSQL schema, one Redis and one
@@ -24,18 +24,7 @@ const CARRIER_EVENTS = 24;
 const CONCURRENCY = 6;
 const LEASE_MS = 3_000;
 
-/** The part of node-postgres used here (the package ships no types). */
-interface PgClient {
-  connect(): Promise<void>;
-  query<Row>(sql: string): Promise<{ rows: Row[] }>;
-  end(): Promise<void>;
-}
-const { Client } = createRequire(__filename)('pg') as { Client: new (config: object) => PgClient };
 
-const pg = {
-  host: process.env.PGHOST || '127.0.0.1', port: Number(process.env.PGPORT || 5432),
-  database: process.env.PGDATABASE || 'test', user: process.env.PGUSER || 'postgres',
-};
 const schema = `lading_scale_${process.pid}_${randomBytes(4).toString('hex')}`;
 
 let devnet: Devnet;
@@ -91,7 +80,7 @@ async function count(sql: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  db = new Client(pg);
+  db = pgClient();
   await db.connect();
   await db.query(`CREATE SCHEMA "${schema}"`);
   await db.query(`SET search_path TO "${schema}"`);
@@ -101,7 +90,7 @@ beforeAll(async () => {
   env = {
     ...ledgerEnv(devnet),
     CDS_CONFIG: JSON.stringify({
-      requires: { db: { kind: 'postgres', credentials: { ...pg, schema } } },
+      requires: { db: { kind: 'postgres', credentials: { ...pgCredentials, schema } } },
       log: { levels: { cds: 'warn', odata: 'warn', lading: 'info', pipeline: 'error', sap: 'info', listener: 'warn' } },
     }),
     destinations: JSON.stringify([{ name: 'SAP_ERP', url: sap.url, username: 'LADING', password: 'lading' }]),
