@@ -48,9 +48,16 @@ function definitionOf(entity: EntityRef): EntityDefinition {
   return definition;
 }
 
-/** The columns a row of this entity is stored with: persisted scalar elements (foreign keys included). */
+const columnsOf = new WeakMap<EntityDefinition, Array<[string, Element]>>();
+
+/** The columns a row of this entity is stored with: persisted scalar elements (foreign keys included). Kept per definition: asked on every batch. */
 function storedColumns(definition: EntityDefinition): Array<[string, Element]> {
-  return Object.entries(definition.elements).filter(([, element]) => !element.virtual && !element.isAssociation && element.type !== 'cds.Association' && element.type !== 'cds.Composition' && !element['@cds.persistence.skip']);
+  let columns = columnsOf.get(definition);
+  if (!columns) {
+    columns = Object.entries(definition.elements).filter(([, element]) => !element.virtual && !element.isAssociation && element.type !== 'cds.Association' && element.type !== 'cds.Composition' && !element['@cds.persistence.skip']);
+    columnsOf.set(definition, columns);
+  }
+  return columns;
 }
 
 function contextValue(expression: string | undefined, now: string, user: string): string | undefined {
@@ -147,7 +154,9 @@ export async function upsertRows(entity: EntityRef, rows: readonly Row[]): Promi
   const bySignature = new Map<string, Row[]>();
   for (const row of rows) {
     const signature = Object.keys(row).filter((name) => row[name] !== undefined).sort().join(',');
-    bySignature.set(signature, [...(bySignature.get(signature) ?? []), row]);
+    const group = bySignature.get(signature);
+    if (group) group.push(row);
+    else bySignature.set(signature, [row]);
   }
   const now = (cds.context?.timestamp ?? new Date()).toISOString();
   const user = cds.context?.user?.id ?? 'anonymous';
