@@ -46,6 +46,27 @@ function databaseCheckpointer(listener: string): Checkpointer {
   };
 }
 
+/** Most events per getEvents call: the chaincode's limit. */
+const EVENTS_PER_READ = 1000;
+
+/**
+ * The block's foreign events as recorded, in one evaluate per thousand instead of one per event. A
+ * committed event missing from the ledger's state is an error: the stream reopens from the checkpoint.
+ */
+export async function recordsOf(ledger: ShipmentLedger, eventIds: readonly string[], blockNumber: bigint): Promise<LedgerEventRecord[]> {
+  const records: LedgerEventRecord[] = [];
+  for (let from = 0; from < eventIds.length; from += EVENTS_PER_READ) {
+    const chunk = eventIds.slice(from, from + EVENTS_PER_READ);
+    const found = await ledger.getEvents(chunk);
+    chunk.forEach((eventId, at) => {
+      const record = found[at];
+      if (!record) throw new Error(`event ${eventId} of block ${blockNumber} is not in the ledger's state`);
+      records.push(record);
+    });
+  }
+  return records;
+}
+
 function forSap(record: LedgerEventRecord): LedgerEventForSap {
   return record.event as unknown as LedgerEventForSap;
 }
@@ -93,7 +114,7 @@ export class LedgerListener {
   async #handle(notice: ShipmentEventsNotice): Promise<void> {
     const foreign = notice.payload.events.filter((event) => event.recordedBy !== this.#options.ownMspId);
     // Read outside the transaction: evaluating on the ledger may take a while.
-    const records = await Promise.all(foreign.map((event) => this.#options.ledger.getEvent(event.eventId)));
+    const records = await recordsOf(this.#options.ledger, foreign.map((event) => event.eventId), notice.blockNumber);
     await cds.tx(async () => {
       for (const record of records) await this.#queueUpdate(record, notice.blockNumber);
       await notice.checkpoint();

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Segment } from '../../mappings';
 import { readIdocXml } from '../../mappings';
 import { startSapSimulator, type SapSimulator } from '../../sap-simulator';
+import { recordsOf } from '../../srv/sap-outbound/listener';
 import { connectAs, Devnet, newEvent, type OrgClient } from '../ledger/support';
 import { applyEnv, ledgerEnv } from '../support/ledger-env';
 import { fixture, startLading } from '../support/lading';
@@ -157,6 +158,16 @@ describe('ledger → SAP', () => {
     expect(byParty('BrokerMSP')).toEqual(['HOLD', 'RELS']);
     expect(byParty('ConsigneeMSP')).toEqual(['CMPL']);
     expect(shipment.events.every((event) => event.ledgerBlock !== null)).toBe(true);
+  });
+
+  it('reads a block\'s events in one call, and names an event missing from the ledger\'s state', async () => {
+    const carrier = orgs.carrier as OrgClient;
+    const recorded = newEvent('S4HCLNT100/0080004299', { eventType: 'TRANSPORT', eventTypeCode: 'DEPA', documentTypeCode: undefined });
+    await carrier.ledger.recordEvents([recorded]);
+    const [record] = await recordsOf(carrier.ledger, [recorded.eventId], 3n);
+    expect(record?.event.eventId).toBe(recorded.eventId);
+    expect(record?.recordedBy).toBe('CarrierMSP');
+    await expect(recordsOf(carrier.ledger, [recorded.eventId, 'no-such-event'], 3n)).rejects.toThrow('event no-such-event of block 3 is not in the ledger\'s state');
   });
 
   it('dead-letters an IDoc SAP refuses (400), with SAP\'s answer, and sends nothing twice', async () => {
