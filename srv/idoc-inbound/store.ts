@@ -2,7 +2,7 @@ import cds from '@sap/cds';
 import type { ControlRecord, IdocErrorDetails, MappedIdoc, ShipmentEvent } from '../../mappings';
 import { IdocStatusRecords, InboundIdocs, Outbox, ShipmentEvents } from '#cds-models/lading';
 import { refreshShipmentStatuses } from '../shipment-status';
-import { insertRows } from './bulk-write';
+import { insertRows, valuesPresent } from './bulk-write';
 import { GroupCommit } from './group-commit';
 import { storeRecordsOfBatch } from './records';
 
@@ -97,24 +97,12 @@ function eventRow(event: ShipmentEvent, idocId: string): Record<string, unknown>
   };
 }
 
-/** Bounds the IN lists of one statement (SQLite and PostgreSQL limit bound parameters). */
-const IN_LIST_CHUNK = 500;
-
-async function knownEventIds(ids: readonly string[]): Promise<Set<string>> {
-  const known = new Set<string>();
-  for (let start = 0; start < ids.length; start += IN_LIST_CHUNK) {
-    const chunk = ids.slice(start, start + IN_LIST_CHUNK);
-    for (const row of await SELECT.from(ShipmentEvents).columns('eventId').where({ eventId: { in: chunk } })) known.add(row.eventId as string);
-  }
-  return known;
-}
-
 /**
  * Inserts the events of a batch not yet known; answers, per IDoc, the ids it added. A fact sent
  * twice (a resend under another DOCNUM, or twice in one batch) is recorded once, by the first IDoc.
  */
 async function insertNewEvents(batch: ReadonlyArray<{ events: readonly ShipmentEvent[]; idocId: string }>): Promise<string[][]> {
-  const known = await knownEventIds([...new Set(batch.flatMap(({ events }) => events.map((event) => event.eventId)))]);
+  const known = await valuesPresent(ShipmentEvents, 'eventId', batch.flatMap(({ events }) => events.map((event) => event.eventId)));
   const rows: Record<string, unknown>[] = [];
   const added = batch.map(({ events, idocId }) => {
     const mine: string[] = [];
@@ -158,15 +146,6 @@ function statusOf(mapped: MappedIdoc): { status: '53' | '64'; statusText: string
   return mapped.events.length > 0 ? { status: '64', statusText: STATUS_TEXT.ready } : { status: '53', statusText: STATUS_TEXT.posted };
 }
 
-async function acceptedKeysStored(keys: readonly string[]): Promise<Set<string>> {
-  const stored = new Set<string>();
-  for (let start = 0; start < keys.length; start += IN_LIST_CHUNK) {
-    const chunk = keys.slice(start, start + IN_LIST_CHUNK);
-    for (const row of await SELECT.from(InboundIdocs).columns('acceptedKey').where({ acceptedKey: { in: chunk } })) stored.add(row.acceptedKey as string);
-  }
-  return stored;
-}
-
 /**
  * Writes a batch of accepted IDocs in one transaction: the IDoc rows and their status records,
  * their records (records/), new events, shipment statuses and outbox rows, each table with one
@@ -175,7 +154,7 @@ async function acceptedKeysStored(keys: readonly string[]): Promise<Set<string>>
  */
 async function writeBatch(batch: readonly AcceptedIdoc[]): Promise<Array<StoredAccepted | Error>> {
   return cds.tx(async () => {
-    const stored = await acceptedKeysStored(batch.map((accepted) => accepted.acceptedKey));
+    const stored = await valuesPresent(InboundIdocs, 'acceptedKey', batch.map((accepted) => accepted.acceptedKey));
     const answers: Array<StoredAccepted | Error> = [];
     const written: Array<{ accepted: AcceptedIdoc; id: string; status: '53' | '64'; answer: StoredAccepted }> = [];
     for (const accepted of batch) {

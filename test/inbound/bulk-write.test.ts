@@ -1,5 +1,5 @@
 import cds from '@sap/cds';
-import { insertRows, upsertRows, type Row } from '../../srv/idoc-inbound/bulk-write';
+import { deleteWhereIn, insertRows, upsertRows, valuesPresent, type Row } from '../../srv/idoc-inbound/bulk-write';
 import { startLading } from '../support/lading';
 
 /**
@@ -190,5 +190,41 @@ describe('bulk insert on the ingest path', () => {
       }
     });
   });
-});
 
+  describe('look-ups and deletes by an IN list', () => {
+    it('answers which values are stored, as CAP\'s SELECT finds them, over more values than one statement takes', async () => {
+      const prefix = `bulk-in-${cds.utils.uuid().slice(0, 8)}`;
+      const stored = Array.from({ length: 600 }, (_, index) => `${prefix}-${index}`);
+      await cds.tx(async () => insertRows({ name: 'lading.ShipmentItems' }, stored.filter((_, index) => index % 3 === 0).map((id) => ({ shipment_ID: id, itemNumber: '000010' }))));
+      // Asked: every stored one, twice, and as many never stored (1,800 values: four statements).
+      const asked = [...stored, ...stored, ...stored.map((id) => `${id}-absent`)];
+      const present = await cds.tx(async () => valuesPresent({ name: 'lading.ShipmentItems' }, 'shipment_ID', asked));
+      const byCap = await SELECT.from('lading.ShipmentItems').columns('shipment_ID').where({ shipment_ID: { like: `${prefix}-%` } }) as Array<{ shipment_ID: string }>;
+      expect([...present].sort()).toEqual(byCap.map((row) => row.shipment_ID).sort());
+      expect(present.size).toBe(200);
+      expect(await cds.tx(async () => valuesPresent({ name: 'lading.ShipmentItems' }, 'shipment_ID', []))).toEqual(new Set());
+    });
+
+    it('deletes exactly the rows whose column holds one of the values, and nothing when the transaction fails', async () => {
+      const prefix = `bulk-del-${cds.utils.uuid().slice(0, 8)}`;
+      const ids = Array.from({ length: 520 }, (_, index) => `${prefix}-${index}`);
+      await cds.tx(async () => insertRows({ name: 'lading.ShipmentItems' }, ids.flatMap((id) => [{ shipment_ID: id, itemNumber: '000010' }, { shipment_ID: id, itemNumber: '000020' }])));
+      const gone = ids.filter((_, index) => index % 2 === 0);
+      await expect(cds.tx(async () => {
+        await deleteWhereIn({ name: 'lading.ShipmentItems' }, 'shipment_ID', gone);
+        throw new Error('taken back');
+      })).rejects.toThrow('taken back');
+      const count = async (): Promise<number> => ((await cds.run('SELECT count(*) AS n FROM lading_ShipmentItems WHERE shipment_ID LIKE ?', [`${prefix}-%`]) as Array<{ n: number }>)[0]?.n ?? -1);
+      expect(await count()).toBe(1040);
+      await cds.tx(async () => deleteWhereIn({ name: 'lading.ShipmentItems' }, 'shipment_ID', gone));
+      expect(await count()).toBe(520);
+      const left = await SELECT.from('lading.ShipmentItems').columns('shipment_ID').where({ shipment_ID: { like: `${prefix}-%` } }) as Array<{ shipment_ID: string }>;
+      expect(new Set(left.map((row) => row.shipment_ID))).toEqual(new Set(ids.filter((_, index) => index % 2 === 1)));
+    });
+
+    it('refuses a column that is not stored text', async () => {
+      await expect(valuesPresent({ name: 'lading.ShipmentItems' }, 'quantity', ['1'])).rejects.toThrow('bulk write: lading.ShipmentItems.quantity is not a stored text column');
+      await expect(deleteWhereIn({ name: 'lading.ShipmentItems' }, 'shipment', ['x'])).rejects.toThrow('bulk write: lading.ShipmentItems.shipment is not a stored text column');
+    });
+  });
+});

@@ -2,7 +2,7 @@ import type { DeliveryRecord } from '../../../mappings';
 import {
   HandlingUnitContents, HandlingUnits, ShipmentDeadlines, ShipmentItems, ShipmentPartners, Shipments,
 } from '#cds-models/lading';
-import { insertRows, upsertRows } from '../bulk-write';
+import { deleteWhereIn, insertRows, upsertRows, valuesPresent } from '../bulk-write';
 
 /** A delivery IDoc's records: the shipment header and its items, partners, units and dates. */
 
@@ -25,11 +25,12 @@ export async function storeDeliveries(deliveries: ReadonlyArray<{ shipment: Deli
   if (deliveries.length === 0) return;
   const latest = [...new Map(deliveries.map((delivery) => [delivery.shipment.shipmentId, delivery])).values()];
   const ids = latest.map((delivery) => delivery.shipment.shipmentId);
-  const known = (await SELECT.from(Shipments).columns('ID').where({ ID: { in: ids } })).map((row) => row.ID as string);
+  const known = [...await valuesPresent(Shipments, 'ID', ids)];
   if (known.length > 0) {
-    await DELETE.from(HandlingUnitContents).where({ handlingUnit_shipment_ID: { in: known } });
+    // Contents first: HandlingUnits' composition is emptied here, so a plain DELETE of the units leaves nothing behind.
+    await deleteWhereIn(HandlingUnitContents, 'handlingUnit_shipment_ID', known);
     for (const entity of [ShipmentItems, ShipmentPartners, HandlingUnits, ShipmentDeadlines]) {
-      await DELETE.from(entity).where({ shipment_ID: { in: known } });
+      await deleteWhereIn(entity, 'shipment_ID', known);
     }
   }
   await upsertRows(Shipments, latest.map(({ shipment, idocId }) => shipmentColumns(shipment, idocId)));
