@@ -14,6 +14,14 @@ export interface Statement {
   run(...params: SqlValue[]): { changes: number };
   get(...params: SqlValue[]): Row | undefined;
   all(...params: SqlValue[]): Row[];
+  /** The same statement answering rows as arrays in column order (no per-row objects keyed by column name). */
+  raw(toggle: true): RawStatement;
+}
+
+/** A statement in raw mode: each row is an array of its columns in SELECT order. */
+export interface RawStatement {
+  get(...params: SqlValue[]): SqlValue[] | undefined;
+  all(...params: SqlValue[]): SqlValue[][];
 }
 
 export interface Database {

@@ -55,7 +55,9 @@ function check(refusal: string | undefined): void {
 }
 
 async function getState(tx: RunningTransaction, request: ChaincodeMessage): Promise<Uint8Array> {
-  const { key, collection } = peer.GetState.deserializeBinary(request.getPayload_asU8()).toObject();
+  const get = peer.GetState.deserializeBinary(request.getPayload_asU8());
+  const key = get.getKey();
+  const collection = get.getCollection();
   check(tx.rules.beforeRead(collection));
   // An empty payload tells the shim the key does not exist.
   return (await tx.simulator.getState(collection, key)) ?? EMPTY;

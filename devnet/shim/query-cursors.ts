@@ -1,6 +1,7 @@
-import { ledger, peer } from '@hyperledger/fabric-protos';
+import { ledger, type peer } from '@hyperledger/fabric-protos';
 import { toProtoTimestamp } from './timestamp';
 import type { KeyModification, StateKV, TxSimulator } from './types';
+import { encodeKVBytes, encodeQueryResponseBytes } from './wire';
 
 /** One batch of a query iterator as the shim receives it. */
 export interface QueryBatch {
@@ -32,11 +33,7 @@ export function keyAfter(key: string): string {
 }
 
 export function encodeKV(namespace: string, kv: StateKV): Uint8Array {
-  const result = new ledger.queryresult.KV();
-  result.setNamespace(namespace);
-  result.setKey(kv.key);
-  result.setValue(kv.value);
-  return result.serializeBinary();
+  return encodeKVBytes(namespace, kv.key, kv.value);
 }
 
 export function encodeKeyModification(modification: KeyModification): Uint8Array {
@@ -88,16 +85,5 @@ export class ListCursor implements QueryCursor {
 }
 
 export function encodeQueryResponse(id: string, batch: QueryBatch, metadata?: peer.QueryResponseMetadata): Uint8Array {
-  const response = new peer.QueryResponse();
-  response.setResultsList(
-    batch.results.map((bytes) => {
-      const result = new peer.QueryResultBytes();
-      result.setResultbytes(bytes);
-      return result;
-    }),
-  );
-  response.setHasMore(batch.hasMore);
-  response.setId(id);
-  if (metadata) response.setMetadata(metadata.serializeBinary());
-  return response.serializeBinary();
+  return encodeQueryResponseBytes(id, batch.results, batch.hasMore, metadata?.serializeBinary());
 }
