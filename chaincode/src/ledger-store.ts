@@ -1,6 +1,6 @@
 import type { ChaincodeStub } from 'fabric-shim-api';
 import { CUSTOMS_COLLECTION } from './access-policy';
-import { canonicalJson, type JsonValue } from './canonical-json';
+import { canonicalJson, jsonArrayOfTexts, storedJsonText, type JsonValue } from './canonical-json';
 import { customsKey, eventKey, SHIPMENT_OBJECT_TYPE, shipmentKey } from './keys';
 import type { EventRecord, ShipmentHead } from './model';
 
@@ -34,6 +34,16 @@ export class LedgerStore {
     await this.stub.putState(eventKey(this.stub, record.event.eventId), toBytes(record));
   }
 
+  /** An event record as the JSON text getEvent's record would stringify to (see storedJsonText). */
+  async getEventText(eventId: string): Promise<string | undefined> {
+    return storedJsonText(await this.stub.getState(eventKey(this.stub, eventId)));
+  }
+
+  /** A head as the JSON text getHead's head would stringify to (see storedJsonText). */
+  async getHeadText(shipmentId: string): Promise<string | undefined> {
+    return storedJsonText(await this.stub.getState(shipmentKey(this.stub, shipmentId)));
+  }
+
   async getHead(shipmentId: string): Promise<ShipmentHead | undefined> {
     return this.readJson<ShipmentHead>(await this.stub.getState(shipmentKey(this.stub, shipmentId)));
   }
@@ -63,19 +73,28 @@ export class LedgerStore {
     return versions;
   }
 
-  /** One page of shipment heads in key order (a read-only query: Fabric forbids writes after it). */
-  async listHeads(pageSize: number, bookmark: string): Promise<HeadPage> {
+  /**
+   * One page of shipment heads in key order (a read-only query: Fabric forbids writes after it),
+   * as the JSON text of a HeadPage: spliced from the stored heads instead of parsing each and
+   * stringifying it again (a page is hundreds of heads), same text as JSON.stringify(page).
+   */
+  async listHeadsJson(pageSize: number, bookmark: string): Promise<string> {
+    const page = await this.listHeadTexts(pageSize, bookmark);
+    return `{"shipments":${jsonArrayOfTexts(page.heads)},"bookmark":${JSON.stringify(page.bookmark)}}`;
+  }
+
+  private async listHeadTexts(pageSize: number, bookmark: string): Promise<{ heads: string[]; bookmark: string }> {
     const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(SHIPMENT_OBJECT_TYPE, [], pageSize, bookmark);
-    const shipments: ShipmentHead[] = [];
+    const heads: string[] = [];
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        const head = this.readJson<ShipmentHead>(next.value.value);
-        if (head) shipments.push(head);
+        const text = storedJsonText(next.value.value);
+        if (text !== undefined) heads.push(text);
       }
     } finally {
       await iterator.close();
     }
-    return { shipments, bookmark: metadata?.bookmark ?? '' };
+    return { heads, bookmark: metadata?.bookmark ?? '' };
   }
 
   private readJson<T>(bytes: Uint8Array | undefined): T | undefined {

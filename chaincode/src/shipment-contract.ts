@@ -1,6 +1,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { assertCustomsMember } from './access-policy';
 import { parseCustomsTransient } from './customs';
+import { jsonArrayOfTexts } from './canonical-json';
 import { InvalidInputError, NotFoundError } from './errors';
 import { LedgerStore } from './ledger-store';
 import { SHIPMENT_EVENTS_RECORDED } from './model';
@@ -81,7 +82,7 @@ export class ShipmentContract extends Contract {
     if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
       throw new InvalidInputError(`invalid argument: pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(pageSize)}`);
     }
-    return JSON.stringify(await new LedgerStore(ctx.stub).listHeads(size, bookmark ?? ''));
+    return new LedgerStore(ctx.stub).listHeadsJson(size, bookmark ?? '');
   }
 
   /**
@@ -92,9 +93,10 @@ export class ShipmentContract extends Contract {
   @Returns('string')
   async getShipments(ctx: Context, shipmentIdsJson: string): Promise<string> {
     const store = new LedgerStore(ctx.stub);
-    const heads = [];
-    for (const id of parseIdList(shipmentIdsJson, 'shipmentIds')) heads.push((await store.getHead(id)) ?? null);
-    return JSON.stringify(heads);
+    const heads: Array<string | undefined> = [];
+    // One GetState after the other: fabric-shim sends a transaction's state requests one at a time anyway.
+    for (const id of parseIdList(shipmentIdsJson, 'shipmentIds')) heads.push(await store.getHeadText(id));
+    return jsonArrayOfTexts(heads);
   }
 
   /** Events as recorded, many in one call; `null` where there is none. Argument: a JSON array of up to 1000 event ids. */
@@ -102,9 +104,9 @@ export class ShipmentContract extends Contract {
   @Returns('string')
   async getEvents(ctx: Context, eventIdsJson: string): Promise<string> {
     const store = new LedgerStore(ctx.stub);
-    const records = [];
-    for (const id of parseIdList(eventIdsJson, 'eventIds')) records.push((await store.getEvent(id)) ?? null);
-    return JSON.stringify(records);
+    const records: Array<string | undefined> = [];
+    for (const id of parseIdList(eventIdsJson, 'eventIds')) records.push(await store.getEventText(id));
+    return jsonArrayOfTexts(records);
   }
 
   @Transaction(false)

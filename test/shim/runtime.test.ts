@@ -280,6 +280,46 @@ describe('devnet/shim runtime driving the shipment chaincode as a service', () =
     expectRefused(await invoke('FinanceMSP', ['listShipments', '0', '']), 'invalid', 'pageSize');
   });
 
+  test('listShipments, getShipments and getEvents answer exactly JSON.stringify of the stored values, index-like event ids included', async () => {
+    // Event ids "10" and "7" are array indices to V8: JSON.parse puts them first, in numeric order.
+    // The answers must be what parsing and stringifying the stored values gives, as before the
+    // contract spliced stored texts: also for a head stored with such keys in string order (as a
+    // bulk loader sorting keys as strings writes it), which the contract must not pass through.
+    const shipmentId = 'S4HCLNT300/0000000001';
+    for (const [eventId, code] of [['10', 'ISSU'], ['7', 'REQS'], ['EVT-Z1', 'CONF']]) {
+      expect((await record('ShipperMSP', [shipmentEvent(eventId, shipmentId, { eventTypeCode: code })])).result.status).toBe(200);
+    }
+    const loadedId = 'S4HCLNT300/0000000002';
+    const loadedHead = `{"events":["10","7"],"lastEventId":"7","recordedBy":{"10":"ShipperMSP","7":"ShipperMSP"},"shipmentId":"${loadedId}","version":2}`;
+    ledger.collection(PUBLIC).set(`\u0000lading.shipment\u0000${loadedId}\u0000`, Buffer.from(loadedHead));
+
+    const text = (invocation: Invocation): string => invocation.result.payload.toString('utf8');
+    const parsedAndStringified = (json: string): string => JSON.stringify(JSON.parse(json));
+    let bookmark = '';
+    const listed: string[] = [];
+    do {
+      const page = await invoke('FinanceMSP', ['listShipments', '2', bookmark]);
+      expect(text(page)).toBe(parsedAndStringified(text(page)));
+      const parsed = page.json<{ shipments: Array<{ shipmentId: string }>; bookmark: string }>();
+      listed.push(...parsed.shipments.map((listedHead) => listedHead.shipmentId));
+      bookmark = parsed.bookmark;
+    } while (bookmark !== '');
+    expect(listed).toEqual(expect.arrayContaining([shipmentId, loadedId]));
+
+    const batch = await invoke('FinanceMSP', ['getShipments', JSON.stringify([shipmentId, 'S4HCLNT300/404', loadedId])]);
+    expect(text(batch)).toBe(parsedAndStringified(text(batch)));
+    const [head, missing, loaded] = batch.json<Array<{ shipmentId: string; version: number; recordedBy: object } | null>>();
+    expect([head?.shipmentId, head?.version, missing, loaded?.shipmentId]).toEqual([shipmentId, 3, null, loadedId]);
+    expect(Object.keys(head!.recordedBy)).toEqual(['7', '10', 'EVT-Z1']);
+    expect(text(batch)).toContain(JSON.stringify(JSON.parse(loadedHead)));
+    expect(text(batch)).not.toContain(loadedHead);
+    expect(Object.keys(loaded!.recordedBy)).toEqual(['7', '10']);
+
+    const records = await invoke('FinanceMSP', ['getEvents', JSON.stringify(['10', 'EVT-404', 'EVT-Z1'])]);
+    expect(text(records)).toBe(parsedAndStringified(text(records)));
+    expect(records.json<Array<{ event: { eventId: string } } | null>>().map((record) => record?.event.eventId ?? null)).toEqual(['10', null, 'EVT-Z1']);
+  });
+
   test('history of a shipment head comes newest first, across several shim batches', async () => {
     for (const [index, code] of ['ISSU', 'REQS', 'CONF'].entries()) {
       expect((await record('ShipperMSP', [shipmentEvent(`EVT-H${index}`, 'S4HCLNT100/0000000042', { eventTypeCode: code })])).result.status).toBe(200);
