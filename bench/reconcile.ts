@@ -27,11 +27,15 @@ import type { Measurement } from './lib/result';
 const BASE = 'BENCHSYS';
 const MSP = 'ShipperMSP';
 const EVENT_TIME = '2026-11-25T10:15:00.000Z';
+/** Heads per listShipments page of the ledger-alone baseline: the page the run itself reads (ledger-state.ts). */
+const LEDGER_PAGE = Number(process.env.BENCH_RECONCILE_LEDGER_PAGE ?? 1000);
 /** From this count on, the ledger is seeded straight into devnet's world state (chaincode: ~1,100 events/s). */
 const DIRECT_SEED_FROM = 5_000;
 
 interface ChildResult {
   ms: number;
+  /** CPU time (user + system) of the measured child during the step: Lading's side and its gateway client, not devnet's. */
+  cpuMs: number;
   changed?: number;
   maxRssMiB: number;
   shipments: number;
@@ -149,7 +153,9 @@ interface ChildTask {
 function inChild(task: ChildTask): Promise<ChildResult[]> {
   return new Promise((resolve, reject) => {
     const heap = process.env.BENCH_RECONCILE_HEAP_MB ? [`--max-old-space-size=${process.env.BENCH_RECONCILE_HEAP_MB}`] : [];
-    const child = spawn(process.execPath, [...heap, '--import', 'tsx', join(PROJECT_ROOT, 'bench', 'reconcile.ts'), '--child', JSON.stringify(task)], {
+    // BENCH_RECONCILE_CPU_PROF=<dir>: a V8 CPU profile of each measured child (npx tsx bench/profile-top.ts <file>).
+    const profile = process.env.BENCH_RECONCILE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_RECONCILE_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...heap, ...profile, '--import', 'tsx', join(PROJECT_ROOT, 'bench', 'reconcile.ts'), '--child', JSON.stringify(task)], {
       cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, CDS_CONFIG: JSON.stringify({ requires: { db: { kind: 'sqlite', credentials: { url: task.dbFile } } }, log: { levels: { cds: 'warn', reconciliation: 'warn', lading: 'warn' } } }) },
     });
@@ -181,10 +187,11 @@ async function childMain(task: ChildTask): Promise<void> {
       changed = changeOnePercent(task.dbFile, task.count);
     }
     const started = process.hrtime.bigint();
-    let result: Omit<ChildResult, 'ms' | 'maxRssMiB'>;
+    const cpu = process.cpuUsage();
+    let result: Omit<ChildResult, 'ms' | 'cpuMs' | 'maxRssMiB'>;
     if (step === 'ledger-only') {
       let shipments = 0;
-      for await (const head of ledger.allShipments(500)) if (head.shipmentId) shipments++;
+      for await (const head of ledger.allShipments(LEDGER_PAGE)) if (head.shipmentId) shipments++;
       result = { shipments };
     } else {
       // An incremental run starts from the previous finished run (the full one) as its checkpoint.
@@ -192,7 +199,8 @@ async function childMain(task: ChildTask): Promise<void> {
       const summary = await executeRun(runId, { ledger: { ledger, verifyPayloadHashes: task.verifyHashes }, batchSize: 500 });
       result = { shipments: summary.done, discrepancies: summary.discrepancies, message: messageOf(summary), changed };
     }
-    results.push({ ...result, ms: Number(process.hrtime.bigint() - started) / 1e6, maxRssMiB: process.resourceUsage().maxRSS / 1024 });
+    const used = process.cpuUsage(cpu);
+    results.push({ ...result, ms: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: (used.user + used.system) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024 });
   }
   connection.close();
   process.stdout.write(`${JSON.stringify(results)}\n`);
@@ -237,9 +245,9 @@ async function measureSize(context: BenchContext, count: number): Promise<Measur
       ? await inChild({ ...task, steps: ['ledger-only', 'full', 'incremental'] })
       : [...await inChild({ ...task, steps: ['ledger-only'] }), ...await inChild({ ...task, steps: ['full'] }), ...await inChild({ ...task, steps: ['incremental'] })]) as [ChildResult, ChildResult, ChildResult];
     const changed = incremental.changed ?? 0;
-    context.log(`reconcile ${count}: ledger read alone ${(ledgerOnly.ms / 1000).toFixed(1)} s (${ledgerOnly.shipments} heads), ${ledgerOnly.maxRssMiB.toFixed(0)} MiB`);
-    context.log(`reconcile ${count}: full run ${(full.ms / 1000).toFixed(1)} s, peak RSS ${full.maxRssMiB.toFixed(0)} MiB — ${full.message}`);
-    context.log(`reconcile ${count}: incremental (${changed} changed) ${(incremental.ms / 1000).toFixed(1)} s, peak RSS ${incremental.maxRssMiB.toFixed(0)} MiB — ${incremental.message}`);
+    context.log(`reconcile ${count}: ledger read alone ${(ledgerOnly.ms / 1000).toFixed(1)} s (${ledgerOnly.shipments} heads, CPU ${(ledgerOnly.cpuMs / 1000).toFixed(1)} s), ${ledgerOnly.maxRssMiB.toFixed(0)} MiB`);
+    context.log(`reconcile ${count}: full run ${(full.ms / 1000).toFixed(1)} s (CPU ${(full.cpuMs / 1000).toFixed(1)} s), peak RSS ${full.maxRssMiB.toFixed(0)} MiB — ${full.message}`);
+    context.log(`reconcile ${count}: incremental (${changed} changed) ${(incremental.ms / 1000).toFixed(1)} s (CPU ${(incremental.cpuMs / 1000).toFixed(1)} s), peak RSS ${incremental.maxRssMiB.toFixed(0)} MiB — ${incremental.message}`);
 
     const baseline = { name: `listShipments page by page alone (${ledgerOnly.shipments} heads), s`, value: ledgerOnly.ms / 1000, unit: 's' };
     const label = count.toLocaleString('en-US');

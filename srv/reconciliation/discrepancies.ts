@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import cds from '@sap/cds';
 import { Discrepancies, DiscrepancyEvents } from '#cds-models/lading';
+import { insertRows } from '../idoc-inbound/bulk-write';
 import { findingKey } from './compare';
 import { applyRepair, type RepairDeps } from './repair';
 import type { Finding } from './state';
@@ -50,6 +52,22 @@ function values(finding: Finding): Pick<Stored, 'erpValue' | 'receivedValue' | '
   return { erpValue: finding.erpValue ?? null, receivedValue: finding.receivedValue ?? null, ledgerValue: finding.ledgerValue ?? null };
 }
 
+const STORED_COLUMNS = ['ID', 'shipmentId', 'kind', 'field', 'status', 'erpValue', 'receivedValue', 'ledgerValue'] as const;
+
+/**
+ * The stored discrepancies of these shipments. On SQLite plain SQL through `cds.run` (the id list
+ * bound as one JSON array, so the statement never changes; strings only, which CAP returns as
+ * stored), elsewhere CAP's query: once per batch, CAP's query pipeline cost more than the read.
+ */
+async function storedOf(shipmentIds: readonly string[]): Promise<Stored[]> {
+  if (shipmentIds.length === 0) return [];
+  if ((cds.db as unknown as { kind?: string } | undefined)?.kind === 'sqlite') {
+    const sql = `SELECT ${STORED_COLUMNS.join(', ')} FROM lading_Discrepancies WHERE shipmentId IN (SELECT value FROM json_each(?))`;
+    return (await cds.run(sql, [JSON.stringify(shipmentIds)])) as Stored[];
+  }
+  return (await SELECT.from(Discrepancies).columns(...STORED_COLUMNS).where({ shipmentId: { in: [...shipmentIds] } })) as unknown as Stored[];
+}
+
 export class DiscrepancyRecorder {
   readonly #actor: string;
 
@@ -60,28 +78,39 @@ export class DiscrepancyRecorder {
   /** Records the findings of these shipments (all compared in this batch) and resolves what they no longer show. */
   async record(shipmentIds: readonly string[], findings: readonly Finding[]): Promise<BatchOutcome> {
     const outcome: BatchOutcome = { opened: 0, repaired: 0, resolved: 0 };
-    const stored = shipmentIds.length === 0 ? [] : ((await SELECT.from(Discrepancies)
-      .columns('ID', 'shipmentId', 'kind', 'field', 'status', 'erpValue', 'receivedValue', 'ledgerValue')
-      .where({ shipmentId: { in: [...shipmentIds] } })) as unknown as Stored[]);
-    const byKey = new Map(stored.map((row) => [findingKey(row), row]));
+    const stored = await storedOf(shipmentIds);
+    const byKey = new Map<string, Stored>();
+    for (const row of stored) byKey.set(findingKey(row), row);
     const trail: Trail[] = [];
     const now = new Date().toISOString();
     const seen = new Set<string>();
 
+    // New discrepancies are inserted together, before the repairs and updates run in finding order.
+    const steps: { finding: Finding; existing?: Stored; ID?: string }[] = [];
+    const inserts: Record<string, unknown>[] = [];
     for (const finding of findings) {
       const key = findingKey(finding);
       if (seen.has(key)) continue;
       seen.add(key);
       const existing = byKey.get(key);
+      if (existing) {
+        steps.push({ finding, existing });
+        continue;
+      }
+      const ID = randomUUID();
+      inserts.push({
+        ID, shipmentId: finding.shipmentId, kind: finding.kind, field: finding.field, ...values(finding), status: 'open',
+        repairable: finding.repair !== undefined, firstRun_ID: this.runId, firstSeenAt: now, changedAt: now, changedBy: this.#actor,
+      });
+      steps.push({ finding, ID });
+    }
+    await insertRows(Discrepancies, inserts);
+
+    for (const { finding, existing, ID } of steps) {
       if (!existing) {
-        const ID = randomUUID();
-        await INSERT.into(Discrepancies).entries({
-          ID, shipmentId: finding.shipmentId, kind: finding.kind, field: finding.field, ...values(finding), status: 'open',
-          repairable: finding.repair !== undefined, firstRun_ID: this.runId, firstSeenAt: now, changedAt: now, changedBy: this.#actor,
-        });
-        trail.push(this.#trail(ID, 'found', null, 'open'));
+        trail.push(this.#trail(ID as string, 'found', null, 'open'));
         outcome.opened++;
-        if (await this.#repair(ID, finding, 'open', trail)) outcome.repaired++;
+        if (await this.#repair(ID as string, finding, 'open', trail)) outcome.repaired++;
         continue;
       }
       const changed = !sameValues(existing, finding);
@@ -95,13 +124,14 @@ export class DiscrepancyRecorder {
       // repaired: not twice; acknowledged with the same values: the operator has seen it.
     }
 
-    for (const row of stored) {
-      if (row.status === 'open' && !seen.has(findingKey(row))) {
-        await this.#update(row.ID, { status: 'resolved' }, trail, 'resolved', 'open', 'resolved');
-        outcome.resolved++;
-      }
+    // Open ones this batch no longer shows: resolved, in one statement.
+    const resolved = stored.filter((row) => row.status === 'open' && !seen.has(findingKey(row))).map((row) => row.ID);
+    if (resolved.length > 0) {
+      await UPDATE.entity(Discrepancies).set({ status: 'resolved', changedAt: new Date().toISOString(), changedBy: this.#actor }).where({ ID: { in: resolved } });
+      for (const id of resolved) trail.push(this.#trail(id, 'resolved', 'open', 'resolved'));
+      outcome.resolved += resolved.length;
     }
-    if (trail.length > 0) await INSERT.into(DiscrepancyEvents).entries(trail);
+    await insertRows(DiscrepancyEvents, trail as unknown as Record<string, unknown>[]);
     return outcome;
   }
 

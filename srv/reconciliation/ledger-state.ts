@@ -10,7 +10,7 @@ import type { LedgerShipment } from './state';
 
 export interface LedgerSource {
   ledger: ShipmentLedger;
-  /** Heads per listShipments call, 1..1000. Default 500. */
+  /** Heads per listShipments call, 1..1000. Default 1000 (the chaincode's limit). */
   pageSize?: number;
   /** Read the heads' events to compare their payload hashes (one more evaluate per 500 events). Default true. */
   verifyPayloadHashes?: boolean;
@@ -39,7 +39,26 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** Ids per getEvents call. */
 const CHUNK = 500;
+/** Heads per listShipments page by default: the chaincode's limit, so the walk pays the fewest round trips. */
+const PAGE_SIZE = 1000;
+/** Heads per getShipments call: a batch is spread over the lanes, in calls of 100 to 1000 ids. */
+const MIN_ID_CHUNK = 100;
+const MAX_ID_CHUNK = 1000;
+
+/** Lading's status after a head's status event, worked out once per event type code (statusAfter of that one event). */
+const statusByCode = new Map<string, string>();
+function statusOf(head: ShipmentHead): string {
+  if (!head.status) return 'ANNOUNCED';
+  const code = head.status.eventTypeCode;
+  let status = statusByCode.get(code);
+  if (status === undefined) {
+    status = statusAfter([{ eventClassifierCode: 'ACT', eventTypeCode: code, eventDateTime: head.status.eventDateTime }]);
+    statusByCode.set(code, status);
+  }
+  return status;
+}
 
 async function withPayloadHashes(source: LedgerSource, heads: readonly ShipmentHead[]): Promise<LedgerShipment[]> {
   const hashes = new Map<string, string>();
@@ -52,20 +71,23 @@ async function withPayloadHashes(source: LedgerSource, heads: readonly ShipmentH
       });
     });
   }
-  return heads.map((head) => ({
-    shipmentId: head.shipmentId,
-    status: head.status ? statusAfter([{ eventClassifierCode: 'ACT', eventTypeCode: head.status.eventTypeCode, eventDateTime: head.status.eventDateTime }]) : 'ANNOUNCED',
-    events: head.events,
-    recordedBy: head.recordedBy,
-    payloadHashes: Object.fromEntries(head.events.filter((id) => hashes.has(id)).map((id) => [id, hashes.get(id) as string])),
-  }));
+  return heads.map((head) => {
+    const payloadHashes: Record<string, string> = {};
+    if (hashes.size > 0) {
+      for (const id of head.events) {
+        const hash = hashes.get(id);
+        if (hash !== undefined) payloadHashes[id] = hash;
+      }
+    }
+    return { shipmentId: head.shipmentId, status: statusOf(head), events: head.events, recordedBy: head.recordedBy, payloadHashes };
+  });
 }
 
 /** Every shipment on the ledger, one array per page, in key order. */
 export async function* ledgerPages(source: LedgerSource): AsyncGenerator<LedgerShipment[]> {
   let bookmark = '';
   do {
-    const page = await source.ledger.listShipments(source.pageSize ?? 500, bookmark);
+    const page = await source.ledger.listShipments(source.pageSize ?? PAGE_SIZE, bookmark);
     if (page.shipments.length > 0) yield await withPayloadHashes(source, page.shipments);
     // An empty page ends the walk too, so a bookmark that never empties cannot loop forever.
     bookmark = page.shipments.length === 0 ? '' : page.bookmark;
@@ -74,7 +96,9 @@ export async function* ledgerPages(source: LedgerSource): AsyncGenerator<LedgerS
 
 /** These shipments as on the ledger (those it does not know are left out), read in batches. */
 export async function ledgerShipmentsOf(source: LedgerSource, shipmentIds: readonly string[]): Promise<Map<string, LedgerShipment>> {
-  const found = await mapLimited(chunks(shipmentIds, CHUNK), source.concurrency ?? 4, (ids) => source.ledger.getShipments(ids));
+  const lanes = source.concurrency ?? 4;
+  const size = Math.min(MAX_ID_CHUNK, Math.max(MIN_ID_CHUNK, Math.ceil(shipmentIds.length / lanes)));
+  const found = await mapLimited(chunks(shipmentIds, size), lanes, (ids) => source.ledger.getShipments(ids));
   const heads = found.flat().filter((head): head is ShipmentHead => head !== undefined);
   const shipments = await withPayloadHashes(source, heads);
   return new Map(shipments.map((shipment) => [shipment.shipmentId, shipment]));

@@ -8,7 +8,7 @@ import { ledgerPages, ledgerShipmentsOf, type LedgerSource } from './ledger-stat
 import { mergeStates } from './merge';
 import { receivedCount, receivedPages, receivedShipmentsOf } from './received-state';
 import type { RepairDeps } from './repair';
-import type { ShipmentState } from './state';
+import type { ErpDelivery, LedgerShipment, ShipmentState } from './state';
 
 /**
  * One reconciliation run: read the three sources (whole, or only what changed since the last
@@ -101,16 +101,46 @@ async function changedShipments(deps: ReconcileDeps, since: Previous): Promise<s
   return [...ids].sort();
 }
 
+/** Batches of changed shipments whose ledger (and SAP) state is read ahead of the one being compared and recorded. */
+const CHANGED_READ_AHEAD = 2;
+
+interface Remote {
+  ledger: Map<string, LedgerShipment>;
+  erp: Map<string, ErpDelivery>;
+}
+
+async function remoteStateOf(deps: ReconcileDeps, chunk: readonly string[]): Promise<Remote> {
+  const [ledger, erp] = await Promise.all([
+    ledgerShipmentsOf(deps.ledger, chunk),
+    deps.erp ? erpDeliveriesOf(deps.erp, chunk) : Promise.resolve(new Map<string, ErpDelivery>()),
+  ]);
+  return { ledger, erp };
+}
+
+/**
+ * The changed shipments' states batch by batch. The ledger's point reads (the slow part) and SAP's
+ * run ahead, for the next batches while this one is compared and recorded; Lading's own rows are
+ * read when their batch is due, after the previous batch's repairs, as before. A failed read
+ * surfaces when its batch is due.
+ */
 async function* changedStates(deps: ReconcileDeps, ids: readonly string[], batchSize: number): AsyncGenerator<ShipmentState[]> {
   const erpPrefix = deps.erp ? `${deps.erp.partner}/` : undefined;
-  for (let at = 0; at < ids.length; at += batchSize) {
-    const chunk = ids.slice(at, at + batchSize);
-    const [received, ledger, erp] = await Promise.all([
-      receivedShipmentsOf(chunk),
-      ledgerShipmentsOf(deps.ledger, chunk),
-      deps.erp ? erpDeliveriesOf(deps.erp, chunk) : Promise.resolve(new Map()),
-    ]);
-    yield chunk.map((shipmentId) => {
+  const ahead: { chunk: string[]; remote: Promise<Remote> }[] = [];
+  let next = 0;
+  const askAhead = (): void => {
+    while (ahead.length < CHANGED_READ_AHEAD && next < ids.length) {
+      const chunk = ids.slice(next, next + batchSize);
+      const remote = remoteStateOf(deps, chunk);
+      remote.catch(() => undefined);
+      ahead.push({ chunk, remote });
+      next += batchSize;
+    }
+  };
+  askAhead();
+  for (let due = ahead.shift(); due; due = ahead.shift()) {
+    askAhead();
+    const [received, { ledger, erp }] = await Promise.all([receivedShipmentsOf(due.chunk), due.remote]);
+    yield due.chunk.map((shipmentId) => {
       const state: ShipmentState = { shipmentId, erpApplies: erpPrefix !== undefined && shipmentId.startsWith(erpPrefix) };
       const fromErp = erp.get(shipmentId);
       const fromDb = received.get(shipmentId);
