@@ -30,20 +30,38 @@ function sortKeys(value: JsonValue): JsonValue {
 const INDEX_LIKE_KEY = /"[0-9]+":/;
 
 /**
- * A stored value (written by canonicalJson) as the text JSON.stringify(JSON.parse(text)) would
- * give, without building the object when that is the text itself. Canonical JSON is
- * JSON.stringify output, so parsing and stringifying it again changes nothing but the order of
- * index-like keys; values with such keys go the long way. Undefined for an empty value (no key).
+ * A stored value (written by canonicalJson) as the text JSON.stringify(JSON.parse(text)) gives.
+ * Canonical JSON is JSON.stringify output, so parsing and stringifying it again changes nothing
+ * but the order of index-like keys; only values with such keys are parsed. Undefined for an empty
+ * value (no key).
  */
-export function storedJsonText(bytes: Uint8Array | undefined): string | undefined {
+function storedJsonText(bytes: Uint8Array | undefined): string | undefined {
   if (!bytes || bytes.length === 0) return undefined;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   return INDEX_LIKE_KEY.test(text) ? JSON.stringify(JSON.parse(text)) : text;
 }
 
-/** JSON.stringify of an array whose elements are given as JSON texts, undefined standing for null. */
-export function jsonArrayOfTexts(texts: ReadonlyArray<string | undefined>): string {
-  return `[${texts.map((text) => text ?? 'null').join(',')}]`;
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+const NULL = Buffer.from('null');
+
+/**
+ * JSON.stringify of the array of the stored values parsed, empty values standing for null, built
+ * without parsing: the values are concatenated as bytes and decoded once, and only a page that
+ * holds an index-like key anywhere goes value by value through storedJsonText. A page of
+ * hundreds of heads costs one copy instead of a parse and a stringify per head.
+ */
+export function storedJsonArray(values: ReadonlyArray<Uint8Array | undefined>): string {
+  const parts: Uint8Array[] = [OPEN];
+  values.forEach((value, index) => {
+    if (index > 0) parts.push(COMMA);
+    parts.push(value && value.length > 0 ? value : NULL);
+  });
+  parts.push(CLOSE);
+  const text = Buffer.concat(parts).toString('utf8');
+  if (!INDEX_LIKE_KEY.test(text)) return text;
+  return `[${values.map((value) => storedJsonText(value) ?? 'null').join(',')}]`;
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

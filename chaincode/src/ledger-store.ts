@@ -1,6 +1,6 @@
 import type { ChaincodeStub } from 'fabric-shim-api';
 import { CUSTOMS_COLLECTION } from './access-policy';
-import { canonicalJson, jsonArrayOfTexts, storedJsonText, type JsonValue } from './canonical-json';
+import { canonicalJson, storedJsonArray, type JsonValue } from './canonical-json';
 import { customsKey, eventKey, SHIPMENT_OBJECT_TYPE, shipmentKey } from './keys';
 import type { EventRecord, ShipmentHead } from './model';
 
@@ -34,14 +34,14 @@ export class LedgerStore {
     await this.stub.putState(eventKey(this.stub, record.event.eventId), toBytes(record));
   }
 
-  /** An event record as the JSON text getEvent's record would stringify to (see storedJsonText). */
-  async getEventText(eventId: string): Promise<string | undefined> {
-    return storedJsonText(await this.stub.getState(eventKey(this.stub, eventId)));
+  /** The stored bytes of an event record (see storedJsonArray), undefined when there is none. */
+  async getEventValue(eventId: string): Promise<Uint8Array | undefined> {
+    return nonEmpty(await this.stub.getState(eventKey(this.stub, eventId)));
   }
 
-  /** A head as the JSON text getHead's head would stringify to (see storedJsonText). */
-  async getHeadText(shipmentId: string): Promise<string | undefined> {
-    return storedJsonText(await this.stub.getState(shipmentKey(this.stub, shipmentId)));
+  /** The stored bytes of a shipment head (see storedJsonArray), undefined when there is none. */
+  async getHeadValue(shipmentId: string): Promise<Uint8Array | undefined> {
+    return nonEmpty(await this.stub.getState(shipmentKey(this.stub, shipmentId)));
   }
 
   async getHead(shipmentId: string): Promise<ShipmentHead | undefined> {
@@ -79,28 +79,26 @@ export class LedgerStore {
    * stringifying it again (a page is hundreds of heads), same text as JSON.stringify(page).
    */
   async listHeadsJson(pageSize: number, bookmark: string): Promise<string> {
-    const page = await this.listHeadTexts(pageSize, bookmark);
-    return `{"shipments":${jsonArrayOfTexts(page.heads)},"bookmark":${JSON.stringify(page.bookmark)}}`;
-  }
-
-  private async listHeadTexts(pageSize: number, bookmark: string): Promise<{ heads: string[]; bookmark: string }> {
     const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(SHIPMENT_OBJECT_TYPE, [], pageSize, bookmark);
-    const heads: string[] = [];
+    const heads: Uint8Array[] = [];
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        const text = storedJsonText(next.value.value);
-        if (text !== undefined) heads.push(text);
+        if (next.value.value.length > 0) heads.push(next.value.value);
       }
     } finally {
       await iterator.close();
     }
-    return { heads, bookmark: metadata?.bookmark ?? '' };
+    return `{"shipments":${storedJsonArray(heads)},"bookmark":${JSON.stringify(metadata?.bookmark ?? '')}}`;
   }
 
   private readJson<T>(bytes: Uint8Array | undefined): T | undefined {
     if (!bytes || bytes.length === 0) return undefined;
     return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
   }
+}
+
+function nonEmpty(bytes: Uint8Array | undefined): Uint8Array | undefined {
+  return bytes && bytes.length > 0 ? bytes : undefined;
 }
 
 function toBytes(value: object): Buffer {

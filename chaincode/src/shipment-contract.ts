@@ -1,7 +1,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { assertCustomsMember } from './access-policy';
 import { parseCustomsTransient } from './customs';
-import { jsonArrayOfTexts } from './canonical-json';
+import { storedJsonArray } from './canonical-json';
 import { InvalidInputError, NotFoundError } from './errors';
 import { LedgerStore } from './ledger-store';
 import { SHIPMENT_EVENTS_RECORDED } from './model';
@@ -93,10 +93,10 @@ export class ShipmentContract extends Contract {
   @Returns('string')
   async getShipments(ctx: Context, shipmentIdsJson: string): Promise<string> {
     const store = new LedgerStore(ctx.stub);
-    const heads: Array<string | undefined> = [];
+    const heads: Array<Uint8Array | undefined> = [];
     // One GetState after the other: fabric-shim sends a transaction's state requests one at a time anyway.
-    for (const id of parseIdList(shipmentIdsJson, 'shipmentIds')) heads.push(await store.getHeadText(id));
-    return jsonArrayOfTexts(heads);
+    for (const id of parseIdList(shipmentIdsJson, 'shipmentIds')) heads.push(await store.getHeadValue(id));
+    return storedJsonArray(heads);
   }
 
   /** Events as recorded, many in one call; `null` where there is none. Argument: a JSON array of up to 1000 event ids. */
@@ -104,9 +104,9 @@ export class ShipmentContract extends Contract {
   @Returns('string')
   async getEvents(ctx: Context, eventIdsJson: string): Promise<string> {
     const store = new LedgerStore(ctx.stub);
-    const records: Array<string | undefined> = [];
-    for (const id of parseIdList(eventIdsJson, 'eventIds')) records.push(await store.getEventText(id));
-    return jsonArrayOfTexts(records);
+    const records: Array<Uint8Array | undefined> = [];
+    for (const id of parseIdList(eventIdsJson, 'eventIds')) records.push(await store.getEventValue(id));
+    return storedJsonArray(records);
   }
 
   @Transaction(false)
