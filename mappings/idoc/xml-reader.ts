@@ -142,12 +142,12 @@ class Scanner {
 
   private text(start: number, end: number): void {
     const top = this.stack[this.stack.length - 1];
-    const raw = this.xml.slice(start, end);
     if (!top) {
-      if (raw.trim() !== '') this.fail('Text outside the root element', start);
+      if (this.xml.slice(start, end).trim() !== '') this.fail('Text outside the root element', start);
       return;
     }
     if (top.children !== undefined) return; // whitespace between segments
+    const raw = this.xml.slice(start, end);
     const value = raw.indexOf('&') === -1 ? raw : this.decodeEntities(raw, start);
     top.text = top.text === '' ? value : top.text + value;
     if (top.text.length > this.limits.maxFieldLength) {
@@ -281,12 +281,23 @@ class Scanner {
 
   private closeTag(): void {
     const tagStart = this.pos;
-    this.pos += 2;
+    const xml = this.xml;
+    const open = this.stack[this.stack.length - 1];
+    const nameStart = tagStart + 2;
+    // The usual case compared in place: the open element's name, then a character that ends a name.
+    if (open && xml.startsWith(open.name, nameStart) && !isNameChar(xml.charCodeAt(nameStart + open.name.length))) {
+      this.pos = nameStart + open.name.length;
+      this.skipSpace();
+      if (xml.charCodeAt(this.pos) !== 62) this.fail(`Expected ">" to close </${open.name}>`, this.pos);
+      this.pos++;
+      this.finish(open, this.pos);
+      return;
+    }
+    this.pos = nameStart;
     const name = this.readName();
     this.skipSpace();
-    if (this.xml.charCodeAt(this.pos) !== 62) this.fail(`Expected ">" to close </${name}>`, this.pos);
+    if (xml.charCodeAt(this.pos) !== 62) this.fail(`Expected ">" to close </${name}>`, this.pos);
     this.pos++;
-    const open = this.stack[this.stack.length - 1];
     if (!open) this.fail(`Closing tag </${name}> without an opening tag`, tagStart);
     if (open.name !== name) this.fail(`Closing tag </${name}> does not match <${open.name}>`, tagStart);
     this.finish(open, this.pos);

@@ -56,6 +56,22 @@ describe('readIdocXml', () => {
   });
 
   it.each([
+    ['a longer name than the open one', '<A><B SEGMENT="1"><BC>1</BCD></B></A>', 'Closing tag </BCD> does not match <BC> (line 1, column 24)'],
+    ['a name with a non-ASCII tail', '<A><B>1</Bä></A>', 'Closing tag </Bä> does not match <B> (line 1, column 8)'],
+    ['something before ">"', '<A><B>1</B x></A>', 'Expected ">" to close </B> (line 1, column 12)'],
+    ['the end of the document', '<A></A', 'Expected ">" to close </A> (line 1, column 7)'],
+    ['no open element', '</A>', 'Closing tag </A> without an opening tag (line 1, column 1)'],
+    ['no name', '<A><B>1</></A>', 'Expected an element name (line 1, column 10)'],
+  ])('names a closing tag with %s as it always did', (_name, xml, message) => {
+    expect(readError(xml).message).toBe(message);
+  });
+
+  it('accepts whitespace before the ">" of a closing tag and non-ASCII names', () => {
+    const packet = readIdocXml('<A><IDOC><ÄB SEGMENT="1"><F>1</F  ><G>2</G\n></ÄB></IDOC></A>');
+    expect(packet.idocs[0]?.segments[0]).toMatchObject({ name: 'ÄB', fields: { F: '1', G: '2' } });
+  });
+
+  it.each([
     ['depth', '<A><B><C><D/></C></B></A>', { maxDepth: 3 }],
     ['element count', '<A><B/><B/><B/></A>', { maxElements: 3 }],
     ['field length', '<A><B>0123456789</B></A>', { maxFieldLength: 5 }],
