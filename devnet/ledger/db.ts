@@ -61,6 +61,9 @@ export function openDatabase(path: string): Database {
   // WAL + NORMAL: a crash may lose the last commit, which recovery replays from the block files.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // Reads go through memory-mapped pages instead of a read() per page: a chaincode paging through
+  // 500 heads touches ~60 pages. Writes still go through the WAL as before.
+  db.pragma('mmap_size = 2147483648');
   db.exec(SCHEMA);
   return db;
 }
