@@ -36,6 +36,8 @@ interface ChildResult {
   ms: number;
   /** CPU time (user + system) of the measured child during the step: Lading's side and its gateway client, not devnet's. */
   cpuMs: number;
+  /** Highest V8 heap (total, used) and memory outside it (external: Buffers etc.) seen during the step, sampled every 50 ms. */
+  heapMiB: { total: number; used: number; external: number };
   changed?: number;
   maxRssMiB: number;
   shipments: number;
@@ -186,9 +188,17 @@ async function childMain(task: ChildTask): Promise<void> {
       // A second SQLite connection writes the change; CAP's next reads see it (WAL).
       changed = changeOnePercent(task.dbFile, task.count);
     }
+    const heap = { total: 0, used: 0, external: 0 };
+    const sample = (): void => {
+      const memory = process.memoryUsage();
+      heap.total = Math.max(heap.total, memory.heapTotal / 2 ** 20);
+      heap.used = Math.max(heap.used, memory.heapUsed / 2 ** 20);
+      heap.external = Math.max(heap.external, memory.external / 2 ** 20);
+    };
+    const sampler = setInterval(sample, 50);
     const started = process.hrtime.bigint();
     const cpu = process.cpuUsage();
-    let result: Omit<ChildResult, 'ms' | 'cpuMs' | 'maxRssMiB'>;
+    let result: Omit<ChildResult, 'ms' | 'cpuMs' | 'heapMiB' | 'maxRssMiB'>;
     if (step === 'ledger-only') {
       let shipments = 0;
       for await (const head of ledger.allShipments(LEDGER_PAGE)) if (head.shipmentId) shipments++;
@@ -200,7 +210,9 @@ async function childMain(task: ChildTask): Promise<void> {
       result = { shipments: summary.done, discrepancies: summary.discrepancies, message: messageOf(summary), changed };
     }
     const used = process.cpuUsage(cpu);
-    results.push({ ...result, ms: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: (used.user + used.system) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024 });
+    clearInterval(sampler);
+    sample();
+    results.push({ ...result, ms: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: (used.user + used.system) / 1000, heapMiB: heap, maxRssMiB: process.resourceUsage().maxRSS / 1024 });
   }
   connection.close();
   process.stdout.write(`${JSON.stringify(results)}\n`);
@@ -245,6 +257,8 @@ async function measureSize(context: BenchContext, count: number): Promise<Measur
       ? await inChild({ ...task, steps: ['ledger-only', 'full', 'incremental'] })
       : [...await inChild({ ...task, steps: ['ledger-only'] }), ...await inChild({ ...task, steps: ['full'] }), ...await inChild({ ...task, steps: ['incremental'] })]) as [ChildResult, ChildResult, ChildResult];
     const changed = incremental.changed ?? 0;
+    const heapOf = (step: ChildResult): string => `V8 heap ≤ ${step.heapMiB.total.toFixed(0)} MiB (used ≤ ${step.heapMiB.used.toFixed(0)}), external ≤ ${step.heapMiB.external.toFixed(0)} MiB`;
+    for (const [name, step] of [['ledger read alone', ledgerOnly], ['full', full], ['incremental', incremental]] as const) context.log(`reconcile ${count}: ${name}: ${heapOf(step)}`);
     context.log(`reconcile ${count}: ledger read alone ${(ledgerOnly.ms / 1000).toFixed(1)} s (${ledgerOnly.shipments} heads, CPU ${(ledgerOnly.cpuMs / 1000).toFixed(1)} s), ${ledgerOnly.maxRssMiB.toFixed(0)} MiB`);
     context.log(`reconcile ${count}: full run ${(full.ms / 1000).toFixed(1)} s (CPU ${(full.cpuMs / 1000).toFixed(1)} s), peak RSS ${full.maxRssMiB.toFixed(0)} MiB — ${full.message}`);
     context.log(`reconcile ${count}: incremental (${changed} changed) ${(incremental.ms / 1000).toFixed(1)} s (CPU ${(incremental.cpuMs / 1000).toFixed(1)} s), peak RSS ${incremental.maxRssMiB.toFixed(0)} MiB — ${incremental.message}`);

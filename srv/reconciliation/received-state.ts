@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import cds from '@sap/cds';
 import { InboundIdocs, OutboundIdocs, Outbox, ShipmentEvents, Shipments } from '#cds-models/lading';
 import type { OutboxState, ReceivedEvent, ReceivedShipment, UnsentOutboundIdoc } from './state';
@@ -190,6 +191,8 @@ export async function* receivedPages(pageSize: number, options: ReadOptions = {}
       return { rows: page.length, shipments: range ? await detailsOf(reader, page, range) : [] };
     });
     if (rows === 0) return;
+    // The page's statements chain promises without an I/O turn: let the ledger's answers in (see run.ts).
+    await setImmediate();
     yield shipments;
     if (rows < pageSize) return;
     after = shipments[shipments.length - 1]?.shipmentId as string;

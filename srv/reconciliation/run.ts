@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import cds from '@sap/cds';
 import { Discrepancies, LedgerCheckpoints, OutboundIdocs, Outbox, ReconciliationRuns, ShipmentEvents, Shipments } from '#cds-models/lading';
 import { compareShipment } from './compare';
@@ -195,6 +196,9 @@ export async function executeRun(runId: string, deps: ReconcileDeps, onProgress?
     const recorder = new DiscrepancyRecorder(runId, deps);
     const batches = changed ? changedStates(deps, changed, batchSize) : fullStates(deps, batchSize);
     for await (const states of batches) {
+      // Reads, comparison and recording of a batch are promise chains (SQLite answers synchronously) that
+      // never let the event loop take I/O: give the ledger's answer its turn, so that its next page is asked for.
+      await setImmediate();
       const findings = states.flatMap(compareShipment);
       const outcome = await cds.tx(() => recorder.record(states.map((state) => state.shipmentId), findings));
       const mismatched = new Set(findings.map((finding) => finding.shipmentId));
