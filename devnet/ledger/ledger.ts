@@ -34,6 +34,8 @@ export class Ledger {
   readonly #msps: MspRegistry;
   readonly #endorsementPolicy: EndorsementPolicy | undefined;
   readonly #waiters = new Set<() => void>();
+  /** CommitStatus waits by tx id, answered from the committed block itself instead of a query per waiter per block. */
+  readonly #txWaiters = new Map<string, Set<(status: TxStatus) => void>>();
 
   private constructor(state: StateDb, blocks: BlockStore, msps: MspRegistry, endorsementPolicy: EndorsementPolicy | undefined) {
     this.state = state;
@@ -71,10 +73,27 @@ export class Ledger {
 
   async #append(block: common.Block, known?: Parameters<typeof blockUpdate>[2]): Promise<void> {
     await this.blocks.append(block);
-    this.state.apply(blockUpdate(this.state, block, known));
+    const update = blockUpdate(this.state, block, known);
+    this.state.apply(update);
+    if (this.#txWaiters.size > 0) this.#answerTxWaiters(update.blockNum, update.txs);
     const waiters = [...this.#waiters];
     this.#waiters.clear();
     for (const wake of waiters) wake();
+  }
+
+  /**
+   * A waiter registered only after the tx-id index had no entry for its tx id, and nothing ran in
+   * between, so the first occurrence in this block is the one the index now holds (it keeps the
+   * first occurrence; a later DUPLICATE_TXID copy never answers).
+   */
+  #answerTxWaiters(blockNum: number, txs: ReadonlyArray<{ txId: string; txNum: number; code: number }>): void {
+    for (const tx of txs) {
+      const waiting = this.#txWaiters.get(tx.txId);
+      if (!waiting) continue;
+      this.#txWaiters.delete(tx.txId);
+      const status: TxStatus = { blockNum, txNum: tx.txNum, code: tx.code };
+      for (const answer of waiting) answer(status);
+    }
   }
 
   get height(): number {
@@ -123,12 +142,32 @@ export class Ledger {
   }
 
   /** The commit status of a transaction, waiting until it is committed. */
-  async waitForTx(txId: string, signal?: AbortSignal): Promise<TxStatus> {
-    for (;;) {
-      const status = this.state.txStatus(txId);
-      if (status) return status;
-      await this.nextCommit(signal);
-    }
+  waitForTx(txId: string, signal?: AbortSignal): Promise<TxStatus> {
+    const committed = this.state.txStatus(txId);
+    if (committed) return Promise.resolve(committed);
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+        return;
+      }
+      let waiting = this.#txWaiters.get(txId);
+      if (!waiting) {
+        waiting = new Set();
+        this.#txWaiters.set(txId, waiting);
+      }
+      const set = waiting;
+      const onAbort = (): void => {
+        set.delete(answer);
+        if (set.size === 0 && this.#txWaiters.get(txId) === set) this.#txWaiters.delete(txId);
+        reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      };
+      const answer = (status: TxStatus): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(status);
+      };
+      set.add(answer);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   close(): void {

@@ -18,7 +18,7 @@ import { chaincodeEventsHandler } from './chaincodeevents';
 import type { EndorsementCollector } from './collect';
 import type { PeerSet } from './peers';
 import { ChaincodeFailure, PeerFailure, type ProposalProcessor } from './endorser';
-import { callSignal, checkSignedRequest, unary } from './rpc';
+import { checkSignedRequest, unary, withCallSignal } from './rpc';
 import type { StreamRegistry } from './streams';
 
 export interface GatewayServiceOptions {
@@ -195,7 +195,7 @@ function commitStatusHandler(ctx: GatewayContext): handleUnaryCall<gateway.Signe
     checkSignedRequest(options.msps, request.getIdentity_asU8(), requestBytes, signed.getSignature_asU8());
     if (request.getChannelId() !== options.channelId) throw new GatewayRpcError(status.NOT_FOUND, `channel '${request.getChannelId()}' not found`);
     // Blocks until committed, as Fabric's gateway does; the client's deadline or cancel ends the wait.
-    const txStatus = await options.ledger.waitForTx(request.getTransactionId(), callSignal(call, options.shutdown));
+    const txStatus = await withCallSignal(call, options.shutdown, (signal) => options.ledger.waitForTx(request.getTransactionId(), signal));
     const response = new gateway.CommitStatusResponse();
     response.setResult(txStatus.code as peer.TxValidationCodeMap[keyof peer.TxValidationCodeMap]);
     response.setBlockNumber(txStatus.blockNum);

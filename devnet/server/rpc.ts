@@ -46,6 +46,28 @@ export function callSignal(call: { on(event: 'cancelled', listener: () => void):
   return AbortSignal.any([controller.signal, shutdown]);
 }
 
+/**
+ * Runs `work` with a signal that fires when the client cancels the call or devnet shuts down, and
+ * detaches from the long-lived shutdown signal afterwards. For unary calls: cheaper than
+ * callSignal's AbortSignal.any, which every CommitStatus would otherwise pay.
+ */
+export async function withCallSignal<T>(
+  call: { on(event: 'cancelled', listener: () => void): unknown },
+  shutdown: AbortSignal,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  if (shutdown.aborted) return work(shutdown);
+  const controller = new AbortController();
+  const onShutdown = (): void => controller.abort(shutdown.reason);
+  shutdown.addEventListener('abort', onShutdown, { once: true });
+  call.on('cancelled', () => controller.abort(new Error('call cancelled')));
+  try {
+    return await work(controller.signal);
+  } finally {
+    shutdown.removeEventListener('abort', onShutdown);
+  }
+}
+
 /** Fabric's SignedData check behind the gateway ACLs; failures are PERMISSION_DENIED. */
 export function checkSignedRequest(msps: MspRegistry, identity: Uint8Array, data: Uint8Array, signature: Uint8Array): void {
   try {
