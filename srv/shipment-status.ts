@@ -3,14 +3,10 @@ import { ShipmentEvents, Shipments } from '#cds-models/lading';
 import { upsertRows } from './idoc-inbound/bulk-write';
 
 /**
- * A shipment's status and ledger version, from all its events: SAP's own and those other parties
- * recorded on the ledger. Runs in the caller's transaction.
+ * Shipments' status and ledger version, from all their events: SAP's own and those other parties
+ * recorded on the ledger. Two reads and one write whatever the number of shipments; runs in the caller's
+ * transaction.
  */
-export async function refreshShipmentStatus(shipmentId: string): Promise<void> {
-  await refreshShipmentStatuses([shipmentId]);
-}
-
-/** The same for many shipments with two statements, whatever their number (a batch of IDocs). */
 export async function refreshShipmentStatuses(shipmentIds: readonly string[]): Promise<void> {
   const ids = [...new Set(shipmentIds)];
   if (ids.length === 0) return;

@@ -3,7 +3,7 @@ import type { IdocEnvelope } from '../../mappings/outbound';
 import { buildAleaud } from '../../mappings/outbound';
 import { InboundIdocs } from '#cds-models/lading';
 import { aleaudQueued } from '../observability/trail';
-import { queueForSap } from './outbound-store';
+import { queueAllForSap } from './outbound-store';
 
 /**
  * ALEAUD01 back to SAP for every inbound IDoc that reached a final status (53 posted, 51 error),
@@ -58,9 +58,11 @@ export async function acknowledgeFinalStatuses(options: AcknowledgementOptions):
           ...(transaction ? { createdObject: { key: transaction } } : {}),
         };
       }), { createdAt, maxPerIdoc: max });
-      for (const idoc of idocs) if (await queueForSap({ idoc, purpose: 'acknowledgement' })) aleaudQueued(idoc.docnum, confirmed);
-      for (const row of confirmed) {
-        await UPDATE.entity(InboundIdocs).set({ acknowledgedStatus: row.status }).where({ ID: row.ID, status: row.status });
+      for (const queued of await queueAllForSap(idocs.map((idoc) => ({ idoc, purpose: 'acknowledgement' as const })))) aleaudQueued(queued.idoc.docnum, confirmed);
+      // One UPDATE per status (53, 51): only rows still in the status that was acknowledged.
+      for (const status of new Set(confirmed.map((row) => row.status))) {
+        const ids = confirmed.filter((row) => row.status === status).map((row) => row.ID);
+        await UPDATE.entity(InboundIdocs).set({ acknowledgedStatus: status }).where({ ID: { in: ids }, status });
       }
     }
     return rows.length;

@@ -1,12 +1,12 @@
 import cds from '@sap/cds';
 import type { Checkpointer, LedgerCheckpoint, LedgerConnection, LedgerEventRecord, ShipmentEventsNotice, ShipmentEventStream, ShipmentLedger } from '../../connectors/fabric';
 import { openShipmentEvents } from '../../connectors/fabric';
-import type { IdocEnvelope, LedgerEventForSap } from '../../mappings/outbound';
+import type { DeliveryFacts, IdocEnvelope, LedgerEventForSap } from '../../mappings/outbound';
 import { sapUpdateFor } from '../../mappings/outbound';
 import { InboundIdocs, LedgerCheckpoints, ShipmentEvents, ShipmentItems, Shipments } from '#cds-models/lading';
-import { refreshShipmentStatus } from '../shipment-status';
+import { refreshShipmentStatuses } from '../shipment-status';
 import { listenerHandled } from '../observability/metrics';
-import { queueForSap } from './outbound-store';
+import { queueAllForSap } from './outbound-store';
 
 /**
  * Ledger → SAP: other parties' events (carrier, customs broker, consignee) become IDocs for SAP.
@@ -45,6 +45,9 @@ function databaseCheckpointer(listener: string): Checkpointer {
     },
   };
 }
+
+/** Events handled per step of a block's transaction (bounds the IN lists of its statements). */
+const RECORDS_PER_STEP = 500;
 
 /** Most events per getEvents call: the chaincode's limit. */
 const EVENTS_PER_READ = 1000;
@@ -116,49 +119,92 @@ export class LedgerListener {
     // Read outside the transaction: evaluating on the ledger may take a while.
     const records = await recordsOf(this.#options.ledger, foreign.map((event) => event.eventId), notice.blockNumber);
     await cds.tx(async () => {
-      for (const record of records) await this.#queueUpdate(record, notice.blockNumber);
+      // A block's events a few hundred at a time: a handful of statements each, not several per event.
+      for (let from = 0; from < records.length; from += RECORDS_PER_STEP) {
+        await this.#queueUpdates(records.slice(from, from + RECORDS_PER_STEP), notice.blockNumber);
+      }
       await notice.checkpoint();
     });
     listenerHandled(notice.blockNumber);
   }
 
-  /** Other parties' events join the shipment's own timeline, with their ledger proof. */
-  async #keepEvent(record: LedgerEventRecord, blockNumber: bigint): Promise<void> {
-    const event = record.event;
-    const known = await SELECT.one.from(ShipmentEvents).columns('eventId').where({ eventId: event.eventId });
-    if (!known) {
-      const location = typeof event.location === 'string' ? event.location : event.location?.UNLocationCode ?? event.location?.locationName;
-      await INSERT.into(ShipmentEvents).entries({
-        eventId: event.eventId, shipment_ID: event.shipmentId, eventType: event.eventType, eventClassifierCode: event.eventClassifierCode,
-        eventTypeCode: event.eventTypeCode, eventDateTime: event.eventDateTime, location, documentTypeCode: event.documentTypeCode,
-        documentId: event.documentID, equipmentReference: event.equipmentReference, payloadHash: event.payloadHash,
-        recordedBy: record.recordedBy, ledgerTxId: record.txId, ledgerBlock: Number(blockNumber),
-      });
+  async #queueUpdates(records: readonly LedgerEventRecord[], blockNumber: bigint): Promise<void> {
+    const shipments = await shipmentsOf(records.map((record) => record.event.shipmentId));
+    const ours = records.filter((record) => {
+      if (shipments.has(record.event.shipmentId)) return true;
+      log.info(`event ${record.event.eventId} concerns shipment ${record.event.shipmentId}, which no SAP system of ours sent: not forwarded`);
+      return false;
+    });
+    if (ours.length === 0) return;
+    await keepEvents(ours, blockNumber);
+    const createdAt = new Date().toISOString();
+    const updates = ours.flatMap((record) => {
+      const event = forSap(record);
+      const shipment = shipments.get(event.shipmentId) as ShipmentFacts;
+      const envelope: IdocEnvelope = {
+        ...this.#options.envelope,
+        receiverPartner: shipment.senderPartner,
+        receiverPort: shipment.senderPort ?? this.#options.defaultReceiverPort,
+      };
+      const update = sapUpdateFor(event, { deliveryNumber: shipment.deliveryNumber, items: shipment.items }, envelope, createdAt);
+      return update ? [{ idoc: update.idoc, purpose: update.purpose, ledgerEventId: event.eventId, shipmentId: shipment.ID, recordedBy: record.recordedBy, eventTypeCode: event.eventTypeCode }] : [];
+    });
+    for (const queued of await queueAllForSap(updates)) {
+      const update = queued as (typeof updates)[number];
+      log.info(`${update.idoc.messageType} ${update.idoc.docnum} for ${update.eventTypeCode} of ${update.shipmentId} recorded by ${update.recordedBy}`);
     }
-    await refreshShipmentStatus(event.shipmentId);
   }
+}
 
-  async #queueUpdate(record: LedgerEventRecord, blockNumber: bigint): Promise<void> {
-    const event = forSap(record);
-    const shipment = await SELECT.one.from(Shipments).columns('ID', 'deliveryNumber', 'senderPartner').where({ ID: event.shipmentId });
-    if (!shipment) {
-      log.info(`event ${event.eventId} concerns shipment ${event.shipmentId}, which no SAP system of ours sent: not forwarded`);
-      return;
-    }
-    await this.#keepEvent(record, blockNumber);
-    const items = await SELECT.from(ShipmentItems).columns('itemNumber', 'quantity', 'unit').where({ shipment_ID: shipment.ID });
-    const lastIdoc = await SELECT.one.from(InboundIdocs).columns('senderPort').where({ shipment_ID: shipment.ID, senderPort: { '!=': null } }).orderBy('receivedAt desc');
-    const envelope: IdocEnvelope = {
-      ...this.#options.envelope,
-      receiverPartner: shipment.senderPartner ?? '',
-      receiverPort: lastIdoc?.senderPort ?? this.#options.defaultReceiverPort,
-    };
-    const update = sapUpdateFor(event, {
-      deliveryNumber: shipment.deliveryNumber ?? '',
-      items: items.map((item) => ({ itemNumber: item.itemNumber as string, quantity: item.quantity === null || item.quantity === undefined ? undefined : Number(item.quantity), unit: item.unit ?? undefined })),
-    }, envelope, new Date().toISOString());
-    if (!update) return;
-    const queued = await queueForSap({ idoc: update.idoc, purpose: update.purpose, ledgerEventId: event.eventId, shipmentId: shipment.ID as string });
-    if (queued) log.info(`${update.idoc.messageType} ${update.idoc.docnum} for ${event.eventTypeCode} of ${event.shipmentId} recorded by ${record.recordedBy}`);
+/** What an outbound IDoc needs of a shipment Lading holds. */
+interface ShipmentFacts {
+  ID: string;
+  deliveryNumber: string;
+  senderPartner: string;
+  /** SAP's port on the shipment's latest IDoc that named one. */
+  senderPort: string | undefined;
+  items: DeliveryFacts['items'][number][];
+}
+
+/** The shipments Lading holds among these ids, with their items and SAP port: three statements. */
+async function shipmentsOf(shipmentIds: readonly string[]): Promise<Map<string, ShipmentFacts>> {
+  const ids = [...new Set(shipmentIds)];
+  const rows = await SELECT.from(Shipments).columns('ID', 'deliveryNumber', 'senderPartner').where({ ID: { in: ids } });
+  const facts = new Map<string, ShipmentFacts>(rows.map((row) => [row.ID as string, {
+    ID: row.ID as string, deliveryNumber: row.deliveryNumber ?? '', senderPartner: row.senderPartner ?? '', senderPort: undefined, items: [],
+  }]));
+  if (facts.size === 0) return facts;
+  const held = [...facts.keys()];
+  const items = await SELECT.from(ShipmentItems).columns('shipment_ID', 'itemNumber', 'quantity', 'unit').where({ shipment_ID: { in: held } });
+  for (const item of items) {
+    facts.get(item.shipment_ID as string)?.items.push({
+      itemNumber: item.itemNumber as string, quantity: item.quantity === null || item.quantity === undefined ? undefined : Number(item.quantity), unit: item.unit ?? undefined,
+    });
   }
+  const idocs = await SELECT.from(InboundIdocs).columns('shipment_ID', 'senderPort').where({ shipment_ID: { in: held }, senderPort: { '!=': null } }).orderBy('receivedAt desc');
+  for (const idoc of idocs) {
+    const shipment = facts.get(idoc.shipment_ID as string);
+    if (shipment && shipment.senderPort === undefined) shipment.senderPort = idoc.senderPort ?? undefined;
+  }
+  return facts;
+}
+
+/** Other parties' events join their shipments' own timelines, with their ledger proof; then the shipments' statuses. */
+async function keepEvents(records: readonly LedgerEventRecord[], blockNumber: bigint): Promise<void> {
+  const known = await SELECT.from(ShipmentEvents).columns('eventId').where({ eventId: { in: records.map((record) => record.event.eventId) } });
+  const kept = new Set(known.map((row) => row.eventId));
+  const fresh = records.filter((record) => !kept.has(record.event.eventId));
+  if (fresh.length > 0) {
+    await INSERT.into(ShipmentEvents).entries(fresh.map(({ event, recordedBy, txId }) => ({
+      eventId: event.eventId, shipment_ID: event.shipmentId, eventType: event.eventType, eventClassifierCode: event.eventClassifierCode,
+      eventTypeCode: event.eventTypeCode, eventDateTime: event.eventDateTime, location: locationOf(event), documentTypeCode: event.documentTypeCode,
+      documentId: event.documentID, equipmentReference: event.equipmentReference, payloadHash: event.payloadHash,
+      recordedBy, ledgerTxId: txId, ledgerBlock: Number(blockNumber),
+    })));
+  }
+  await refreshShipmentStatuses(records.map((record) => record.event.shipmentId));
+}
+
+function locationOf(event: LedgerEventRecord['event']): string | undefined {
+  return typeof event.location === 'string' ? event.location : event.location?.UNLocationCode ?? event.location?.locationName;
 }

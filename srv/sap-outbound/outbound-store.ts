@@ -14,11 +14,22 @@ export interface OutboundRecord {
   shipmentId?: string;
 }
 
-/** Queues the IDoc for SAP unless one with its DOCNUM exists; true when it was new. Runs in the caller's transaction. */
-export async function queueForSap(record: OutboundRecord): Promise<boolean> {
-  const existing = await SELECT.one.from(OutboundIdocs).columns('ID').where({ docnum: record.idoc.docnum });
-  if (existing) return false;
-  await INSERT.into(OutboundIdocs).entries({
+/**
+ * Queues the IDocs for SAP unless one with the same DOCNUM exists (a DOCNUM twice in the list is
+ * queued once), with two statements; answers the records that were new. Runs in the caller's transaction.
+ */
+export async function queueAllForSap(records: readonly OutboundRecord[]): Promise<OutboundRecord[]> {
+  if (records.length === 0) return [];
+  const docnums = records.map((record) => record.idoc.docnum);
+  const existing = await SELECT.from(OutboundIdocs).columns('docnum').where({ docnum: { in: [...new Set(docnums)] } });
+  const taken = new Set(existing.map((row) => row.docnum));
+  const fresh = records.filter((record) => {
+    if (taken.has(record.idoc.docnum)) return false;
+    taken.add(record.idoc.docnum);
+    return true;
+  });
+  if (fresh.length === 0) return [];
+  await INSERT.into(OutboundIdocs).entries(fresh.map((record) => ({
     docnum: record.idoc.docnum,
     idocType: record.idoc.idocType,
     messageType: record.idoc.messageType,
@@ -30,6 +41,6 @@ export async function queueForSap(record: OutboundRecord): Promise<boolean> {
     payload: record.idoc.xml,
     status: '30',
     statusText: 'Ready for dispatch',
-  });
-  return true;
+  })));
+  return fresh;
 }
