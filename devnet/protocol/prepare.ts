@@ -6,6 +6,7 @@
 import { common, peer } from '@hyperledger/fabric-protos';
 import { sha256 } from './rwset';
 import type { UnpackedProposal } from './proposal';
+import { bytesField, chunks, messageField, serialized, toBytes } from './wire';
 
 export interface ChaincodeOutcome {
   chaincodeName: string;
@@ -71,29 +72,29 @@ export function endorse(responsePayloadBytes: Uint8Array, endorser: Endorser): p
   return endorsement;
 }
 
-/** The unsigned Envelope the client signs and submits, carrying one response payload and its endorsements. */
-export function assembleTransaction(proposal: UnpackedProposal, responsePayloadBytes: Uint8Array, endorsements: peer.Endorsement[]): common.Envelope {
-  const endorsedAction = new peer.ChaincodeEndorsedAction();
-  endorsedAction.setProposalResponsePayload(responsePayloadBytes);
-  endorsedAction.setEndorsementsList(endorsements);
-
-  const actionPayload = new peer.ChaincodeActionPayload();
-  actionPayload.setChaincodeProposalPayload(proposal.payloadWithoutTransient);
-  actionPayload.setAction(endorsedAction);
-
-  const txAction = new peer.TransactionAction();
-  txAction.setHeader(proposal.signatureHeaderBytes);
-  txAction.setPayload(actionPayload.serializeBinary());
-
-  const transaction = new peer.Transaction();
-  transaction.setActionsList([txAction]);
-
-  const payload = new common.Payload();
-  payload.setHeader(proposal.header);
-  payload.setData(transaction.serializeBinary());
+/**
+ * The unsigned Envelope the client signs and submits, carrying one response payload and its
+ * endorsements: Payload{header, data = Transaction{actions = [TransactionAction{header,
+ * payload = ChaincodeActionPayload{chaincode_proposal_payload, action = ChaincodeEndorsedAction}}]}}.
+ * Built in one pass (see ./wire): the same bytes google-protobuf would write level by level.
+ */
+export function assembleTransaction(
+  proposal: Pick<UnpackedProposal, 'header' | 'signatureHeaderBytes' | 'payloadWithoutTransient'>,
+  responsePayloadBytes: Uint8Array,
+  endorsements: peer.Endorsement[],
+): common.Envelope {
+  const endorsedAction = bytesField(chunks(), 1, responsePayloadBytes);
+  for (const endorsement of endorsements) {
+    messageField(endorsedAction, 2, bytesField(bytesField(chunks(), 1, endorsement.getEndorser_asU8()), 2, endorsement.getSignature_asU8()));
+  }
+  const actionPayload = messageField(bytesField(chunks(), 1, proposal.payloadWithoutTransient), 2, endorsedAction);
+  // TransactionAction.payload and Payload.data are bytes fields holding a serialized message; never empty here.
+  const txAction = messageField(bytesField(chunks(), 1, proposal.signatureHeaderBytes), 2, actionPayload);
+  const transaction = messageField(chunks(), 1, txAction);
+  const payload = messageField(messageField(chunks(), 1, serialized(proposal.header.serializeBinary())), 2, transaction);
 
   const envelope = new common.Envelope();
-  envelope.setPayload(payload.serializeBinary());
+  envelope.setPayload(toBytes(payload));
   return envelope;
 }
 
