@@ -226,7 +226,7 @@ export async function executeRun(runId: string, deps: ReconcileDeps, onProgress?
       summary.resolved += outcome.resolved;
       const eta = etaOf(startedMs, summary.done, summary.total);
       summary.eta = eta;
-      await UPDATE.entity(ReconciliationRuns).set(progressColumns(summary)).where({ ID: runId });
+      await saveProgress(runId, summary);
       await onProgress?.({ done: summary.done, total: summary.total, ...(eta ? { eta } : {}) });
     }
     summary.total = summary.done;
@@ -248,6 +248,23 @@ function progressColumns(summary: RunSummary): Record<string, unknown> {
     done: summary.done, total: summary.total, eta: summary.eta ?? null, matched: summary.matched, discrepancies: summary.discrepancies,
     opened: summary.opened, repaired: summary.repaired, resolved: summary.resolved,
   };
+}
+
+const PROGRESS_COLUMNS = ['done', 'total', 'eta', 'matched', 'discrepancies', 'opened', 'repaired', 'resolved'] as const;
+const PROGRESS_SQL = `UPDATE lading_ReconciliationRuns SET ${PROGRESS_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE ID = ?`;
+
+/**
+ * The run row's progress after each batch. On SQLite plain SQL through `cds.run` (integers, and the
+ * ETA as the ISO text with milliseconds CAP stores): CAP's UPDATE cost ≈ 1 ms of CPU per batch,
+ * 2 s per million shipments. Elsewhere CAP's UPDATE.
+ */
+async function saveProgress(runId: string, summary: RunSummary): Promise<void> {
+  const columns = progressColumns(summary);
+  if ((cds.db as unknown as { kind?: string } | undefined)?.kind === 'sqlite') {
+    await cds.run(PROGRESS_SQL, [...PROGRESS_COLUMNS.map((column) => columns[column] ?? null), runId]);
+    return;
+  }
+  await UPDATE.entity(ReconciliationRuns).set(columns).where({ ID: runId });
 }
 
 export function messageOf(summary: RunSummary): string {

@@ -52,8 +52,16 @@ afterAll(async () => {
 describe('a run across many ledger pages and batches', () => {
   it('full: compares every shipment of either side in order and finishes', async () => {
     const runId = await createRun('full', 'test');
-    const summary = await executeRun(runId, deps());
+    // After each batch the run row shows the progress the caller is told (SQLite: written as plain SQL).
+    const progress: unknown[][] = [];
+    const summary = await executeRun(runId, deps(), async ({ done, total, eta }) => {
+      const row = await runRow(runId);
+      progress.push([row.done, row.total, row.eta ?? undefined, row.matched], [done, total, eta, row.matched]);
+    });
     expect(summary.done).toBeGreaterThanOrEqual(ids.length);
+    expect(progress.length).toBeGreaterThanOrEqual(2 * 3);
+    for (let at = 0; at < progress.length; at += 2) expect(progress[at]).toEqual(progress[at + 1]);
+    expect(progress.some(([, , eta]) => typeof eta === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(eta))).toBe(true);
     const found = (await SELECT.from('lading.Discrepancies').columns('shipmentId', 'kind', 'field').where({ shipmentId: { like: `${P}/%` } }).orderBy('shipmentId')) as Record<string, unknown>[];
     expect(found.map((row) => [row.shipmentId, row.kind, row.field])).toEqual([
       [ids[2], 'statusMismatch', 'status'],
