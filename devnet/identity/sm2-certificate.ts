@@ -27,9 +27,14 @@ function time(date: Date): Buffer {
   return date.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(iso.slice(2))) : tlv(0x18, Buffer.from(iso));
 }
 
-function serialNumber(): Buffer {
+/**
+ * 127 random bits as a DER INTEGER. The top byte is kept in 0x40–0x7f: positive, and never zero —
+ * a leading zero byte before one under 0x80 is padding DER forbids, and OpenSSL refuses the whole
+ * certificate ("illegal padding"), as it did for about one certificate in 256.
+ */
+export function serialNumber(): Buffer {
   const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f; // positive INTEGER
+  bytes[0] = ((bytes[0] ?? 0) & 0x3f) | 0x40;
   return tlv(0x02, bytes);
 }
 

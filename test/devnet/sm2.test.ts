@@ -10,7 +10,7 @@ import { connect, EndorseError, GatewayError, hash, signers, type Signer } from 
 import { ConfigError, optionsFromEnv } from '../../devnet/config';
 import { orgPaths } from '../../devnet/index';
 import { isSm2Key, SM2_DEFAULT_ID, sm2PrivateScalar, sm2PublicPoint, sm2Sign, sm2Verify } from '../../devnet/identity/sm2';
-import { verifySm2CertificateSignature } from '../../devnet/identity/sm2-certificate';
+import { serialNumber, verifySm2CertificateSignature } from '../../devnet/identity/sm2-certificate';
 import { connectAs, startTestDevnet, tempDir, utf8, type TestDevnet } from './support';
 
 /** Full SM2 (SM3 over Z ‖ message inside), used with hash.none like an Ed25519 signer. */
@@ -184,6 +184,22 @@ describe("devnet's SM2 against OpenSSL (node:crypto)", () => {
     expect(sm2Verify(point, message, openssl, SM2_DEFAULT_ID)).toBe('mismatch');
     expect(sm2Verify(point, Buffer.from('other bytes'), openssl, '')).toBe('mismatch');
     expect(sm2Verify(point, message, Buffer.from('not DER'), '')).toBe('malformed');
+  });
+});
+
+describe('SM2 certificate serial numbers', () => {
+  // A zero top byte followed by one under 0x80 is padding DER forbids: OpenSSL then refused the
+  // whole certificate ("illegal padding"), about one certificate in 256, so devnet start-ups failed now and then.
+  test('are 16-byte positive DER INTEGERs with no padding, whatever the random bytes', () => {
+    const seen = new Set<string>();
+    for (let n = 0; n < 20_000; n++) {
+      const der = serialNumber();
+      expect([der[0], der[1], der.length]).toEqual([0x02, 16, 18]);
+      const top = der[2] as number;
+      expect(top >= 0x40 && top <= 0x7f).toBe(true);
+      seen.add(der.toString('hex'));
+    }
+    expect(seen.size).toBe(20_000);
   });
 });
 
