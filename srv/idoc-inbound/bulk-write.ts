@@ -237,3 +237,32 @@ export async function deleteWhereIn(entity: EntityRef, column: string, values: r
     else await DELETE.from(definition.name).where({ [column]: { in: chunk } });
   }
 }
+
+/** Column types a plain SELECT answers as CAP's SELECT does on SQLite: texts, small integers, timestamps (ISO text). */
+const SELECTABLE_TYPES = new Set([...TEXT_TYPES, 'cds.Integer', 'cds.Int16', 'cds.Int32', 'cds.UInt8', ...TIMESTAMP_TYPES]);
+
+/**
+ * Rows of the entity whose text column holds one of the values, with the given columns, in the
+ * current transaction: plain `SELECT … WHERE col IN (?, …)` per 500 values on SQLite (as
+ * valuesPresent, for the same reason), CAP's SELECT elsewhere. Only columns whose stored form is
+ * what CAP answers are allowed (test/inbound/bulk-write.test.ts compares both).
+ */
+export async function rowsWhereIn<Stored = Row>(entity: EntityRef, columns: readonly string[], column: string, values: readonly string[]): Promise<Stored[]> {
+  const definition = definitionOf(entity);
+  const sqlite = onSqlite();
+  const name = textColumn(definition, column);
+  const stored = new Map(storedColumns(definition));
+  for (const wanted of columns) {
+    if (!SELECTABLE_TYPES.has(stored.get(wanted)?.type ?? '')) throw new Error(`bulk write: ${definition.name}.${wanted} is not a stored column plain SQL answers as CAP does`);
+  }
+  const rows: Stored[] = [];
+  for (const chunk of chunksOf([...new Set(values)])) {
+    if (sqlite) {
+      const select = `SELECT ${columns.map(sqlName).join(',')} FROM ${sqlName(definition.name.replace(/\./g, '_'))} WHERE ${name} IN (${chunk.map(() => '?').join(',')})`;
+      rows.push(...(await cds.run(select, chunk) as Stored[]));
+    } else {
+      rows.push(...(await SELECT.from(definition.name).columns(...columns).where({ [column]: { in: chunk } }) as Stored[]));
+    }
+  }
+  return rows;
+}

@@ -1,5 +1,5 @@
 import cds from '@sap/cds';
-import { deleteWhereIn, insertRows, upsertRows, valuesPresent, type Row } from '../../srv/idoc-inbound/bulk-write';
+import { deleteWhereIn, insertRows, rowsWhereIn, upsertRows, valuesPresent, type Row } from '../../srv/idoc-inbound/bulk-write';
 import { startLading } from '../support/lading';
 
 /**
@@ -220,6 +220,33 @@ describe('bulk insert on the ingest path', () => {
       expect(await count()).toBe(520);
       const left = await SELECT.from('lading.ShipmentItems').columns('shipment_ID').where({ shipment_ID: { like: `${prefix}-%` } }) as Array<{ shipment_ID: string }>;
       expect(new Set(left.map((row) => row.shipment_ID))).toEqual(new Set(ids.filter((_, index) => index % 2 === 1)));
+    });
+
+    it('reads rows by an IN list exactly as CAP\'s SELECT answers them: texts, nulls, integers, timestamps', async () => {
+      const prefix = `bulk-rows-${cds.utils.uuid().slice(0, 8)}`;
+      const shipments = Array.from({ length: 520 }, (_, index) => ({ ID: `${prefix}/${index}`, status: index % 2 ? 'DEPA' : null, ledgerVersion: index % 3 ? index : null }));
+      await INSERT.into('lading.Shipments').entries(shipments);
+      await INSERT.into('lading.ShipmentEvents').entries(shipments.slice(0, 40).flatMap((shipment, index) => [
+        { eventId: `${shipment.ID}-a`, shipment_ID: shipment.ID, eventClassifierCode: 'ACT', eventTypeCode: 'DEPA', eventDateTime: '2026-11-26T18:30:00Z', ledgerTxId: index % 2 ? 'f'.repeat(64) : null },
+        { eventId: `${shipment.ID}-b`, shipment_ID: shipment.ID, eventClassifierCode: null, eventTypeCode: null, eventDateTime: new Date(Date.UTC(2026, 11, 8, 1, 2, 3, index)).toISOString() },
+      ]));
+      const asked = [...shipments.map((shipment) => shipment.ID), `${prefix}/absent`];
+      const columns = ['ID', 'status', 'ledgerVersion', 'deliveryNumber', 'createdAt', 'createdBy'];
+      const byId = (rows: Row[], key: string): Row[] => [...rows].sort((a, b) => String(a[key]).localeCompare(String(b[key])));
+      const plain = await cds.tx(async () => rowsWhereIn({ name: 'lading.Shipments' }, columns, 'ID', asked));
+      const byCap = await SELECT.from('lading.Shipments').columns(...columns).where({ ID: { like: `${prefix}/%` } }) as Row[];
+      expect(plain).toHaveLength(520);
+      expect(byId(plain, 'ID')).toEqual(byId(byCap, 'ID'));
+      const eventColumns = ['eventId', 'shipment_ID', 'eventClassifierCode', 'eventTypeCode', 'eventDateTime', 'ledgerTxId'];
+      const events = await cds.tx(async () => rowsWhereIn({ name: 'lading.ShipmentEvents' }, eventColumns, 'shipment_ID', asked));
+      const eventsByCap = await SELECT.from('lading.ShipmentEvents').columns(...eventColumns).where({ shipment_ID: { like: `${prefix}/%` } }) as Row[];
+      expect(events).toHaveLength(80);
+      expect(byId(events, 'eventId')).toEqual(byId(eventsByCap, 'eventId'));
+    });
+
+    it('refuses to read a column whose stored form is not what CAP answers', async () => {
+      await expect(rowsWhereIn({ name: 'lading.ShipmentItems' }, ['quantity'], 'shipment_ID', ['x'])).rejects.toThrow('bulk write: lading.ShipmentItems.quantity is not a stored column plain SQL answers as CAP does');
+      await expect(rowsWhereIn({ name: 'lading.ShipmentItems' }, ['itemNumber'], 'quantity', ['x'])).rejects.toThrow('bulk write: lading.ShipmentItems.quantity is not a stored text column');
     });
 
     it('refuses a column that is not stored text', async () => {
