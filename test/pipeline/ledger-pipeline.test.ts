@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import cds from '@sap/cds';
 import Redis from 'ioredis';
 import { freePort, redisAnswers } from '../../connectors/queue';
 import { mapIdoc, readControlRecord, readIdocXml } from '../../mappings';
@@ -89,6 +90,15 @@ describe('ERP → ledger pipeline', () => {
     const recorded = await shipper.ledger.getEvent((await eventsOf('ERPCLNT200/0080010001'))[0]?.eventId as string);
     expect(recorded.recordedBy).toBe('ShipperMSP');
     expect(recorded.event.source).toEqual({ idocType: 'DELVRY05', docnum: expect.stringMatching(/^000000000200000[12]$/) });
+  });
+
+  it('finds a batch\'s events by IDoc through an index, not by scanning every event', async () => {
+    const sqlite = (cds.db as unknown as { kind?: string }).kind === 'sqlite';
+    const found = sqlite
+      ? await cds.run("SELECT sql AS definition FROM sqlite_master WHERE type = 'index' AND name = 'lading_pipeline_events_idoc'") as Array<{ definition: string }>
+      : await cds.run("SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'lading_pipeline_events_idoc'") as Array<{ definition: string }>;
+    expect(found).toHaveLength(1);
+    expect(found[0]?.definition).toMatch(/ON \S*lading_shipmentevents (USING btree )?\(sourceidoc_id\)/i);
   });
 
   it('records nothing twice when SAP resends', async () => {
