@@ -6,6 +6,7 @@ import { observabilityRoutes } from './observability/routes';
 import { financeExportRoutes } from './settlement/export-routes';
 import { startLedgerSide } from './pipeline/runtime';
 import { runningLedgerSide, setRunningLedgerSide } from './running';
+import { ensureIndexes } from './indexes';
 import { ensureSchema } from './schema';
 import { stopOnSetupError } from './startup-errors';
 import { ui5Resources } from './ui-resources';
@@ -39,6 +40,7 @@ cds.on('bootstrap', (app) => {
 cds.on('served', async () => {
   // A file database keeps its data across restarts; it gets its tables on first start only.
   await ensureSchema();
+  await ensureIndexes();
   if (config.pipeline.enabled) setRunningLedgerSide(await startLedgerSide(config).catch(stopOnSetupError));
 });
 

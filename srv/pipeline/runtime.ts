@@ -10,7 +10,6 @@ import { SapSide } from '../sap-outbound/sap-side';
 import { startReconciler, type Reconciler } from '../reconciliation';
 import type { LadingConfig } from '../config';
 import { LedgerPipeline } from './pipeline';
-import { ensurePipelineIndexes } from './indexes';
 
 /**
  * The ledger side of one Lading process: Redis (given, local, or a private one), the Fabric
@@ -79,7 +78,6 @@ export async function startLedgerSide(config: LadingConfig): Promise<LedgerSide>
     const ledger = new ShipmentLedger(connection);
 
     const { pipeline: settings } = config;
-    await ensurePipelineIndexes();
     // Every instance works the queues; one at a time polls the outbox.
     const leadership = { connection: connections.leadership, prefix: settings.queuePrefix, leaseMs: settings.leaderLeaseMs };
     const relayRole = await new Leadership({

@@ -92,13 +92,14 @@ describe('ERP → ledger pipeline', () => {
     expect(recorded.event.source).toEqual({ idocType: 'DELVRY05', docnum: expect.stringMatching(/^000000000200000[12]$/) });
   });
 
-  it('finds a batch\'s events by IDoc through an index, not by scanning every event', async () => {
+  it('finds events by IDoc and by shipment through indexes, not by scanning every event', async () => {
     const sqlite = (cds.db as unknown as { kind?: string }).kind === 'sqlite';
     const found = sqlite
-      ? await cds.run("SELECT sql AS definition FROM sqlite_master WHERE type = 'index' AND name = 'lading_pipeline_events_idoc'") as Array<{ definition: string }>
-      : await cds.run("SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'lading_pipeline_events_idoc'") as Array<{ definition: string }>;
-    expect(found).toHaveLength(1);
+      ? await cds.run("SELECT sql AS definition FROM sqlite_master WHERE type = 'index' AND name IN ('lading_events_idoc', 'lading_reconcile_events_shipment') ORDER BY name") as Array<{ definition: string }>
+      : await cds.run("SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN ('lading_events_idoc', 'lading_reconcile_events_shipment') ORDER BY indexname") as Array<{ definition: string }>;
+    expect(found).toHaveLength(2);
     expect(found[0]?.definition).toMatch(/ON \S*lading_shipmentevents (USING btree )?\(sourceidoc_id\)/i);
+    expect(found[1]?.definition).toMatch(/ON \S*lading_shipmentevents (USING btree )?\(shipment_id\)/i);
   });
 
   it('records nothing twice when SAP resends', async () => {
