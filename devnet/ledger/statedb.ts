@@ -79,7 +79,11 @@ export class StateDb {
     const db = this.#db;
     // Reads answer rows as arrays: no object per row keyed by column name (a page is 500+ rows).
     this.#get = db.prepare('SELECT value, block, txnum FROM state WHERE ns = ? AND coll = ? AND key = ?').raw(true);
-    this.#getByHash = db.prepare('SELECT value, block, txnum FROM state WHERE ns = ? AND coll = ? AND key_hash = ?').raw(true);
+    // Key hashes are private only: `coll <> ''` matches the partial index of private rows, named
+    // because the planner prefers the primary key's (ns, coll) prefix otherwise (valid on old files too).
+    this.#getByHash = db
+      .prepare("SELECT value, block, txnum FROM state INDEXED BY state_by_hash WHERE ns = ? AND coll = ? AND coll <> '' AND key_hash = ?")
+      .raw(true);
     this.#rangeBounded = db
       .prepare('SELECT key, value, block, txnum FROM state WHERE ns = ? AND coll = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?')
       .raw(true);
