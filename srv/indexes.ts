@@ -17,8 +17,12 @@ const INDEXES: readonly [name: string, table: string, columns: string][] = [
 
 let ensured: Promise<void> | undefined;
 
+/** Only where Lading deploys its own schema (SQLite, PostgreSQL): on SAP HANA the HDI deployer owns every DDL statement. */
+const OWN_SCHEMA_KINDS = new Set(['sqlite', 'postgres']);
+
 export function ensureIndexes(): Promise<void> {
   ensured ??= (async () => {
+    if (!OWN_SCHEMA_KINDS.has((cds.db as unknown as { kind?: string } | undefined)?.kind ?? '')) return;
     for (const [name, table, columns] of INDEXES) {
       try {
         await cds.run(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${columns})`);
