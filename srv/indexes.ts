@@ -1,4 +1,5 @@
 import cds from '@sap/cds';
+import { databaseKind } from './database-kind';
 
 /**
  * Indexes the hot paths' lookups need and the model does not declare (CDS has no index syntax):
@@ -10,28 +11,35 @@ import cds from '@sap/cds';
  * end (session 4)"). Created at start if missing; the same statement works on SQLite and PostgreSQL.
  * The shipment index keeps the name the reconciliation gave it when it was the only user.
  */
-const INDEXES: readonly [name: string, table: string, columns: string][] = [
+/** name, table, columns, and for a partial index its condition. */
+export type IndexDefinition = readonly [name: string, table: string, columns: string, where?: string];
+
+const INDEXES: readonly IndexDefinition[] = [
   ['lading_reconcile_events_shipment', 'lading_ShipmentEvents', 'shipment_ID'],
   ['lading_events_idoc', 'lading_ShipmentEvents', 'sourceIdoc_ID'],
 ];
 
-let ensured: Promise<void> | undefined;
-
 /** Only where Lading deploys its own schema (SQLite, PostgreSQL): on SAP HANA the HDI deployer owns every DDL statement. */
 const OWN_SCHEMA_KINDS = new Set(['sqlite', 'postgres']);
 
-export function ensureIndexes(): Promise<void> {
-  ensured ??= (async () => {
-    if (!OWN_SCHEMA_KINDS.has((cds.db as unknown as { kind?: string } | undefined)?.kind ?? '')) return;
-    for (const [name, table, columns] of INDEXES) {
-      try {
-        await cds.run(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${columns})`);
-      } catch (error) {
-        // Instances starting together on PostgreSQL: the loser of the race is told the index exists.
-        if (!/already exists|duplicate key/i.test((error as Error).message)) throw error;
-      }
+/** CREATE INDEX IF NOT EXISTS for each, in order; does nothing on a database whose schema Lading does not own. */
+export async function createIndexes(indexes: readonly IndexDefinition[]): Promise<void> {
+  if (!OWN_SCHEMA_KINDS.has(databaseKind() ?? '')) return;
+  for (const [name, table, columns, where] of indexes) {
+    try {
+      await cds.run(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${columns})${where ? ` WHERE ${where}` : ''}`);
+    } catch (error) {
+      // Instances starting together on PostgreSQL: the loser of the race is told the index exists.
+      if (!/already exists|duplicate key/i.test((error as Error).message)) throw error;
     }
-  })().catch((error: unknown) => {
+  }
+}
+
+let ensured: Promise<void> | undefined;
+
+/** The hot paths' indexes, once per process. */
+export function ensureIndexes(): Promise<void> {
+  ensured ??= createIndexes(INDEXES).catch((error: unknown) => {
     ensured = undefined;
     throw error;
   });

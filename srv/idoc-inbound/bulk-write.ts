@@ -1,4 +1,5 @@
 import cds from '@sap/cds';
+import { onSqlite } from '../database-kind';
 
 /**
  * INSERT of many rows on the ingest hot path, with CAP's semantics for missing values: UUID keys
@@ -126,7 +127,7 @@ export async function insertRows(entity: EntityRef, rows: readonly Row[]): Promi
   const definition = definitionOf(entity);
   const filled = filledRows(definition, rows);
   const names = filled.columns.map(([name]) => name);
-  const bindings = (cds.db as unknown as { kind?: string } | undefined)?.kind === 'sqlite' ? insertableIntoSqlite(filled) : undefined;
+  const bindings = onSqlite() ? insertableIntoSqlite(filled) : undefined;
   if (bindings) {
     const table = definition.name.replace(/\./g, '_');
     await cds.run(`INSERT INTO ${sqlName(table)} (${names.map(sqlName).join(',')}) VALUES (${names.map(() => '?').join(',')})`, bindings);
@@ -146,7 +147,7 @@ export async function insertRows(entity: EntityRef, rows: readonly Row[]): Promi
 export async function upsertRows(entity: EntityRef, rows: readonly Row[]): Promise<void> {
   if (rows.length === 0) return;
   const definition = definitionOf(entity);
-  if ((cds.db as unknown as { kind?: string } | undefined)?.kind !== 'sqlite') {
+  if (!onSqlite()) {
     await UPSERT.into(definition.name).entries(rows as Row[]);
     return;
   }
@@ -205,7 +206,6 @@ function textColumn(definition: EntityDefinition, column: string): string {
   return sqlName(column);
 }
 
-const onSqlite = (): boolean => (cds.db as unknown as { kind?: string } | undefined)?.kind === 'sqlite';
 
 /**
  * Which of the values the entity's text column holds, in the current transaction: the set of

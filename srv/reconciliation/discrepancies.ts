@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cds from '@sap/cds';
+import { onSqlite } from '../database-kind';
 import { Discrepancies, DiscrepancyEvents } from '#cds-models/lading';
 import { insertRows } from '../idoc-inbound/bulk-write';
 import { findingKey } from './compare';
@@ -61,7 +62,7 @@ const STORED_COLUMNS = ['ID', 'shipmentId', 'kind', 'field', 'status', 'erpValue
  */
 async function storedOf(shipmentIds: readonly string[]): Promise<Stored[]> {
   if (shipmentIds.length === 0) return [];
-  if ((cds.db as unknown as { kind?: string } | undefined)?.kind === 'sqlite') {
+  if (onSqlite()) {
     const sql = `SELECT ${STORED_COLUMNS.join(', ')} FROM lading_Discrepancies WHERE shipmentId IN (SELECT value FROM json_each(?))`;
     return (await cds.run(sql, [JSON.stringify(shipmentIds)])) as Stored[];
   }

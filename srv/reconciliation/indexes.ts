@@ -1,5 +1,5 @@
-import cds from '@sap/cds';
-import { ensureIndexes as ensureHotPathIndexes } from '../indexes';
+import { onSqlite } from '../database-kind';
+import { createIndexes, ensureIndexes as ensureHotPathIndexes, type IndexDefinition } from '../indexes';
 
 /**
  * Indexes the reconciliation's lookups need and the model does not declare (CDS has no index
@@ -9,7 +9,7 @@ import { ensureIndexes as ensureHotPathIndexes } from '../indexes';
  * bench/README.md). Created once, if missing; the same statement works on SQLite and PostgreSQL.
  */
 // Events by shipment: srv/indexes.ts, created at start for the hot paths.
-const INDEXES: readonly [name: string, table: string, columns: string][] = [
+const INDEXES: readonly IndexDefinition[] = [
   ['lading_reconcile_events_block', 'lading_ShipmentEvents', 'ledgerBlock'],
   ['lading_reconcile_outbox_idoc', 'lading_Outbox', 'idoc_ID'],
   ['lading_reconcile_outbound_shipment', 'lading_OutboundIdocs', 'shipment_ID'],
@@ -23,7 +23,7 @@ const INDEXES: readonly [name: string, table: string, columns: string][] = [
  * partial index needs. Not on PostgreSQL: an index whose condition names `state` or `status` would
  * cost the pipeline its HOT updates of those columns there.
  */
-const SQLITE_PARTIAL_INDEXES: readonly [name: string, table: string, columns: string, where: string][] = [
+const SQLITE_PARTIAL_INDEXES: readonly IndexDefinition[] = [
   ['lading_reconcile_outbox_failed', 'lading_Outbox', 'shipmentId', "state = 'failed'"],
   ['lading_reconcile_outbound_refused', 'lading_OutboundIdocs', 'shipment_ID', "status = '02'"],
   ['lading_reconcile_discrepancies_open', 'lading_Discrepancies', 'shipmentId', "status = 'open'"],
@@ -35,10 +35,8 @@ export function ensureIndexes(): Promise<void> {
   ensured ??= (async () => {
     // A run outside a started server (a script, the benchmark) still gets the events-by-shipment index.
     await ensureHotPathIndexes();
-    for (const [name, table, columns] of INDEXES) await cds.run(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${columns})`);
-    if ((cds.db as unknown as { kind?: string } | undefined)?.kind === 'sqlite') {
-      for (const [name, table, columns, where] of SQLITE_PARTIAL_INDEXES) await cds.run(`CREATE INDEX IF NOT EXISTS ${name} ON ${table} (${columns}) WHERE ${where}`);
-    }
+    await createIndexes(INDEXES);
+    if (onSqlite()) await createIndexes(SQLITE_PARTIAL_INDEXES);
   })().catch((error: unknown) => {
     ensured = undefined;
     throw error;

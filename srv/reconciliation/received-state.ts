@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import cds from '@sap/cds';
+import { onSqlite } from '../database-kind';
 import { InboundIdocs, OutboundIdocs, Outbox, ShipmentEvents, Shipments } from '#cds-models/lading';
 import type { OutboxState, ReceivedEvent, ReceivedShipment, UnsentOutboundIdoc } from './state';
 
@@ -106,7 +107,7 @@ const sqliteReader: Reader = {
 
 /** Plain SQL on SQLite, CAP queries elsewhere; `plainSql: false` forces CAP's (the tests compare both). */
 function readerFor(plainSql: boolean | undefined): Reader {
-  return plainSql !== false && (cds.db as unknown as { kind?: string } | undefined)?.kind === 'sqlite' ? sqliteReader : cqnReader;
+  return plainSql !== false && onSqlite() ? sqliteReader : cqnReader;
 }
 
 export interface ReadOptions {

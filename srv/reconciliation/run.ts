@@ -1,5 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import cds from '@sap/cds';
+import { onSqlite } from '../database-kind';
 import { Discrepancies, LedgerCheckpoints, OutboundIdocs, Outbox, ReconciliationRuns, ShipmentEvents, Shipments } from '#cds-models/lading';
 import { compareShipment } from './compare';
 import { DiscrepancyRecorder } from './discrepancies';
@@ -86,7 +87,7 @@ async function distinctIds(query: Promise<unknown[]>, column: string, into: Set<
 
 /** Shipments that need a look whatever the time: failed outbox rows, refused outbound IDocs, open discrepancies. */
 async function pendingShipments(ids: Set<string>): Promise<void> {
-  if ((cds.db as unknown as { kind?: string } | undefined)?.kind === 'sqlite') {
+  if (onSqlite()) {
     // Literal states, so that SQLite uses the partial indexes (indexes.ts) instead of scanning the tables.
     await distinctIds(cds.run("SELECT shipmentId FROM lading_Outbox WHERE state = 'failed'") as Promise<unknown[]>, 'shipmentId', ids);
     await distinctIds(cds.run("SELECT shipment_ID FROM lading_OutboundIdocs WHERE status = '02'") as Promise<unknown[]>, 'shipment_ID', ids);
@@ -260,7 +261,7 @@ const PROGRESS_SQL = `UPDATE lading_ReconciliationRuns SET ${PROGRESS_COLUMNS.ma
  */
 async function saveProgress(runId: string, summary: RunSummary): Promise<void> {
   const columns = progressColumns(summary);
-  if ((cds.db as unknown as { kind?: string } | undefined)?.kind === 'sqlite') {
+  if (onSqlite()) {
     await cds.run(PROGRESS_SQL, [...PROGRESS_COLUMNS.map((column) => columns[column] ?? null), runId]);
     return;
   }
