@@ -54,9 +54,10 @@ async function cpuMsOfAll(ladings: readonly LadingProcess[]): Promise<number | u
   return each.some((value) => value === undefined) ? undefined : each.reduce((sum: number, value) => sum + (value as number), 0);
 }
 
-function selectedSetups(): Setup[] {
+function selectedSetups(context: BenchContext): Setup[] {
   const raw = process.env.BENCH_E2E_SETUPS?.trim();
-  if (!raw) return [...SETUPS];
+  // --quick leaves out the three instances (starting two more Ladings): its budget is 2 minutes in all.
+  if (!raw) return context.quick ? ['sqlite', 'pg1'] : [...SETUPS];
   const names = raw.split(',').map((name) => name.trim());
   for (const name of names) if (!(SETUPS as readonly string[]).includes(name)) throw new Error(`BENCH_E2E_SETUPS: unknown set-up ${name} (known: ${SETUPS.join(', ')})`);
   return names as Setup[];
@@ -199,7 +200,7 @@ function measurements(setup: Setup, { full, half }: SetupFigures, bull: BullmqFi
 }
 
 export async function run(context: BenchContext): Promise<Measurement[]> {
-  const setups = selectedSetups();
+  const setups = selectedSetups(context);
   const extraEnv = extraLadingEnv();
   const settings = Object.keys(extraEnv).length > 0 ? `; settings ${Object.entries(extraEnv).map(([name, value]) => `${name}=${value}`).join(' ')}` : '';
   const redis = await startRedis();
