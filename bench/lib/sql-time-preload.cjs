@@ -3,6 +3,8 @@
 // events table scans of the status refresh (bench/README, "End to end (session 4)"). Use:
 //   BENCH_LADING_ENV='{"NODE_OPTIONS":"--require ./bench/lib/sql-time-preload.cjs"}' \
 //   BENCH_E2E_SETUPS=sqlite BENCH_E2E_SECONDS=20 npx tsx bench/run.ts --quick --only end-to-end
+// or for every process of a benchmark (the reconcile bench's steps, devnet, its chaincode):
+//   NODE_OPTIONS="--require $PWD/bench/lib/sql-time-preload.cjs" BENCH_RECONCILE_SIZES=1000000 npx tsx bench/run.ts --only reconcile
 const { writeFileSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
 const Database = require(require.resolve('better-sqlite3', { paths: [process.cwd()] }));
@@ -30,10 +32,14 @@ Database.prototype.prepare = function timedPrepare(sql) {
   return statement;
 };
 
-const dir = join(process.cwd(), 'bench', 'results');
-setInterval(() => {
+// Next to this file, whatever the process's working directory (devnet's chaincode runs in chaincode/).
+const dir = join(__dirname, '..', 'results');
+function write() {
   const top = [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)
     .map(([sql, { count, ms }]) => `${ms.toFixed(0)} ms  ${count}×  ${(ms / count).toFixed(3)} ms each  ${sql}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `sql-time-${process.pid}.txt`), `${top.join('\n')}\n`);
-}, 5_000).unref();
+}
+setInterval(write, 5_000).unref();
+// A short-lived child (the reconcile bench's steps) ends before the first interval.
+process.on('exit', write);
