@@ -49,7 +49,7 @@ interface ChildResult {
 }
 
 export const shipmentIdOf = (n: number): string => `${BASE}/${String(n).padStart(10, '0')}`;
-export const eventIdOf = (n: number): string => `bench-${String(n).padStart(10, '0')}`;
+const eventIdOf = (n: number): string => `bench-${String(n).padStart(10, '0')}`;
 const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 const payloadOf = (n: number): string => `<DELVRY07><E1EDL20><VBELN>${String(n).padStart(10, '0')}</VBELN></E1EDL20></DELVRY07>`;
 
@@ -65,7 +65,7 @@ function canonical(value: unknown): string {
 const compositeKey = (type: string, id: string): string => `\u0000${type}\u0000${id}\u0000`;
 
 /** Heads and event records of N shipments (one booking confirmation each) into devnet's state, in one transaction per 20,000. */
-export function seedLedgerState(dir: string, count: number, namespace: string): void {
+function seedLedgerState(dir: string, count: number, namespace: string): void {
   const db = new Database(join(dir, 'ledger', 'state.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
@@ -91,7 +91,7 @@ export function seedLedgerState(dir: string, count: number, namespace: string): 
 }
 
 /** Lading's tables for the same N shipments: shipment, IDoc, event (settled), outbox row (confirmed). */
-export function seedLadingDb(file: string, count: number): void {
+function seedLadingDb(file: string, count: number): void {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
@@ -141,7 +141,7 @@ function changeOnePercent(file: string, count: number, offset: number, status: s
   return changed;
 }
 
-export async function deployModel(file: string): Promise<void> {
+async function deployModel(file: string): Promise<void> {
   const csn = await cds.load('*', { root: PROJECT_ROOT } as never);
   const db = await cds.connect.to('bench-db', { kind: 'sqlite', credentials: { url: file } } as never);
   await (cds as unknown as { deploy(model: unknown): { to(db: unknown): Promise<unknown> } }).deploy(csn).to(db);
@@ -252,14 +252,15 @@ async function childMain(task: ChildTask): Promise<void> {
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 
-async function measureSize(context: BenchContext, count: number): Promise<Measurement[]> {
-  const work = await mkdtemp(join(tmpdir(), 'lading-bench-reconcile-'));
-  let devnet = await Devnet.start();
+/**
+ * A devnet holding N shipments (heads and event records), started on a new temp dir (or `dir`): small counts
+ * through the chaincode itself (quicker than stopping devnet), larger ones straight into its world state.
+ */
+export async function seededDevnet(count: number, dir?: string): Promise<Devnet> {
+  let devnet = await Devnet.start(dir === undefined ? {} : { dir });
   try {
-    const started = Date.now();
     const shipper = await connectAs(devnet, MSP);
     if (count <= DIRECT_SEED_FROM) {
-      // Small counts (--quick): through the chaincode itself, which is quicker than stopping devnet.
       for (let from = 0; from < count; from += 500) {
         await shipper.ledger.recordEvents(Array.from({ length: Math.min(500, count - from) }, (_, at) => {
           const n = from + at;
@@ -267,17 +268,29 @@ async function measureSize(context: BenchContext, count: number): Promise<Measur
         }));
       }
       shipper.close();
-    } else {
-      // One real transaction, so that the chaincode's namespace exists as devnet names it.
-      await shipper.ledger.recordEvents([newEvent(`AAAWARMUP/${count}`)]);
-      shipper.close();
-      await devnet.stop();
-      const state = new Database(join(devnet.dir, 'ledger', 'state.sqlite'), { readonly: true });
-      const namespace = (state.prepare('SELECT ns FROM state WHERE coll = \'\' AND key LIKE ? LIMIT 1').get('\u0000lading.shipment%') as { ns: string }).ns;
-      state.close();
-      seedLedgerState(devnet.dir, count, namespace);
-      devnet = await devnet.restart();
+      return devnet;
     }
+    // One real transaction, so that the chaincode's namespace exists as devnet names it.
+    await shipper.ledger.recordEvents([newEvent(`AAAWARMUP/${count}`)]);
+    shipper.close();
+    await devnet.stop();
+    const state = new Database(join(devnet.dir, 'ledger', 'state.sqlite'), { readonly: true });
+    const namespace = (state.prepare('SELECT ns FROM state WHERE coll = \'\' AND key LIKE ? LIMIT 1').get('\u0000lading.shipment%') as { ns: string }).ns;
+    state.close();
+    seedLedgerState(devnet.dir, count, namespace);
+    devnet = await devnet.restart();
+    return devnet;
+  } catch (error) {
+    await devnet.dispose();
+    throw error;
+  }
+}
+
+async function measureSize(context: BenchContext, count: number): Promise<Measurement[]> {
+  const work = await mkdtemp(join(tmpdir(), 'lading-bench-reconcile-'));
+  const started = Date.now();
+  const devnet = await seededDevnet(count);
+  try {
     const dbFile = join(work, 'lading.sqlite');
     await deployModel(dbFile);
     seedLadingDb(dbFile, count);
