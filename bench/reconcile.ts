@@ -243,7 +243,7 @@ async function childMain(task: ChildTask): Promise<void> {
       const ids = Array.from({ length: Math.ceil((task.count - offset) / 100) }, (_, at) => shipmentIdOf(offset + at * 100));
       const batches = Array.from({ length: Math.ceil(ids.length / 500) }, (_, at) => ids.slice(at * 500, at * 500 + 500));
       const from = process.hrtime.bigint();
-      await mapLimited(batches, 2, (batch) => ledgerShipmentsOf({ ledger }, batch));
+      await mapLimited(batches, 2, (batch) => ledgerShipmentsOf({ ledger, verifyPayloadHashes: task.verifyHashes }, batch));
       changedHeadsMs = Number(process.hrtime.bigint() - from) / 1e6;
     }
     results.push({ ...result, ...(changedHeadsMs !== undefined ? { changedHeadsMs } : {}), ms, cpuMs: (used.user + used.system) / 1000, heapMiB: heap, maxRssMiB });
