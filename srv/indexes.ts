@@ -35,6 +35,12 @@ export async function createIndexes(indexes: readonly IndexDefinition[]): Promis
   }
 }
 
+/** DROP INDEX IF EXISTS for each (indexes a newer definition replaced); does nothing where Lading does not own the schema. */
+export async function dropIndexes(names: readonly string[]): Promise<void> {
+  if (!OWN_SCHEMA_KINDS.has(databaseKind() ?? '')) return;
+  for (const name of names) await cds.run(`DROP INDEX IF EXISTS ${name}`);
+}
+
 let ensured: Promise<void> | undefined;
 
 /** The hot paths' indexes, once per process. */

@@ -1,5 +1,5 @@
 import { onSqlite } from '../database-kind';
-import { createIndexes, ensureIndexes as ensureHotPathIndexes, type IndexDefinition } from '../indexes';
+import { createIndexes, dropIndexes, ensureIndexes as ensureHotPathIndexes, type IndexDefinition } from '../indexes';
 
 /**
  * Indexes the reconciliation's lookups need and the model does not declare (CDS has no index
@@ -13,8 +13,13 @@ const INDEXES: readonly IndexDefinition[] = [
   ['lading_reconcile_events_block', 'lading_ShipmentEvents', 'ledgerBlock'],
   ['lading_reconcile_outbox_idoc', 'lading_Outbox', 'idoc_ID'],
   ['lading_reconcile_outbound_shipment', 'lading_OutboundIdocs', 'shipment_ID'],
-  ['lading_reconcile_shipments_modified', 'lading_Shipments', 'modifiedAt'],
+  // ID too, so that the changed set is read from the index alone: 189 → 22 ms for 20,000 of a million
+  // shipments (SQLite), instead of a table lookup per row.
+  ['lading_reconcile_shipments_modified_id', 'lading_Shipments', 'modifiedAt, ID'],
 ];
+
+/** Indexes an earlier version created that the ones above replace. */
+const SUPERSEDED = ['lading_reconcile_shipments_modified'];
 
 /**
  * SQLite only: partial indexes of the few rows an incremental run looks for by state (failed outbox
@@ -29,15 +34,20 @@ const SQLITE_PARTIAL_INDEXES: readonly IndexDefinition[] = [
   ['lading_reconcile_discrepancies_open', 'lading_Discrepancies', 'shipmentId', "status = 'open'"],
 ];
 
+/** Creates what is missing and drops what was replaced; every statement is idempotent. */
+export async function createReconciliationIndexes(): Promise<void> {
+  // A run outside a started server (a script, the benchmark) still gets the events-by-shipment index.
+  await ensureHotPathIndexes();
+  await createIndexes(INDEXES);
+  await dropIndexes(SUPERSEDED);
+  if (onSqlite()) await createIndexes(SQLITE_PARTIAL_INDEXES);
+}
+
 let ensured: Promise<void> | undefined;
 
+/** createReconciliationIndexes, once per process. */
 export function ensureIndexes(): Promise<void> {
-  ensured ??= (async () => {
-    // A run outside a started server (a script, the benchmark) still gets the events-by-shipment index.
-    await ensureHotPathIndexes();
-    await createIndexes(INDEXES);
-    if (onSqlite()) await createIndexes(SQLITE_PARTIAL_INDEXES);
-  })().catch((error: unknown) => {
+  ensured ??= createReconciliationIndexes().catch((error: unknown) => {
     ensured = undefined;
     throw error;
   });

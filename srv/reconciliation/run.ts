@@ -108,7 +108,11 @@ async function changedShipments(deps: ReconcileDeps, since: Previous): Promise<s
   const ids = new Set<string>();
   // No SELECT DISTINCT: the set removes duplicates, and DISTINCT made SQLite walk the whole events
   // table in shipment order (its index on shipment_ID) instead of the few rows of later blocks.
-  await distinctIds(SELECT.from(Shipments).columns('ID').where({ modifiedAt: { '>=': since.startedAt } }), 'ID', ids);
+  // On SQLite plain SQL: CAP wraps each of the (10,000 at 1 % of a million) rows in JSON and parses it
+  // again, 77 ms of a run whose ledger reads cannot start before this set is known.
+  await distinctIds(onSqlite()
+    ? cds.run('SELECT ID FROM lading_Shipments WHERE modifiedAt >= ?', [since.startedAt]) as Promise<unknown[]>
+    : SELECT.from(Shipments).columns('ID').where({ modifiedAt: { '>=': since.startedAt } }), 'ID', ids);
   // Events received or settled, and other parties' events taken in, touch their shipment (modifiedAt);
   // the block checkpoint also catches events settled without that.
   await distinctIds(SELECT.from(ShipmentEvents).columns('shipment_ID').where({ ledgerBlock: { '>': since.ledgerBlock } }), 'shipment_ID', ids);
