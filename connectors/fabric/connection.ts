@@ -7,8 +7,6 @@ import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import {
   connect,
-  hash,
-  signers,
   type Contract,
   type Gateway,
   type Hash,
@@ -17,6 +15,7 @@ import {
   type Signer,
 } from '@hyperledger/fabric-gateway';
 import { FabricConfigError, type FabricConfig, type IdentityAlgorithm } from './config';
+import { ecdsaSigning } from './ecdsa';
 import { keyAlgorithm, newSm2Hash, newSm2Signer } from './sm2';
 
 export interface LedgerConnection {
@@ -89,12 +88,13 @@ export async function connectLedger(config: FabricConfig): Promise<LedgerConnect
 }
 
 /**
- * fabric-gateway's split: `hash` makes the digest, `signer` signs it. ECDSA: SHA-256, then low-S
- * ECDSA. SM2: SM3 over Z ‖ message (Z from the identity's public key), then SM2 over that.
+ * fabric-gateway's split: `hash` makes the digest, `signer` signs it. ECDSA: SHA-256 and low-S
+ * ECDSA in one OpenSSL call. SM2: SM3 over Z ‖ message (Z from the identity's public key), then SM2 over that.
  */
 function signingFor(algorithm: IdentityAlgorithm, key: KeyObject): { sign: Signer; digest: Hash } {
   if (algorithm === 'sm2') return { sign: newSm2Signer(key), digest: newSm2Hash(key) };
-  return { sign: signers.newPrivateKeySigner(key), digest: hash.sha256 };
+  // OpenSSL's ECDSA (ecdsa.ts): it hashes as it signs, so the digest step is hash.none.
+  return ecdsaSigning(key);
 }
 
 const ALGORITHM_NAMES: Record<IdentityAlgorithm, string> = { ecdsa: 'ECDSA', sm2: 'SM2' };
