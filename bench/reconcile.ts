@@ -15,7 +15,8 @@ import type { Measurement } from './lib/result';
 
 /**
  * 6. reconciliation (`reconcile`): seconds and peak RSS of a full run over N shipments and of an
- * incremental run after 1% of them changed. Seeding writes in bulk — the Lading database (SQLite
+ * incremental run after 1% of them changed — as the first run of a fresh process and in steady
+ * state (a run before it), each against the changed heads read alone. Seeding writes in bulk — the Lading database (SQLite
  * file) row by row through better-sqlite3, the ledger straight into devnet's world state while
  * devnet is stopped (heads and event records as the chaincode writes them) — but what is measured
  * is the real thing: srv/reconciliation's executeRun in a child process of its own (so that its
