@@ -1,5 +1,6 @@
 import { sign as opensslSign, type KeyObject } from 'node:crypto';
 import { hash, signers, type Hash, type Signer } from '@hyperledger/fabric-gateway';
+import { decodeSignature, encodeSignature } from './der';
 
 /**
  * ECDSA signing through Node's crypto (OpenSSL) instead of fabric-gateway's pure-JavaScript signer:
@@ -31,37 +32,8 @@ export function ecdsaSigning(key: KeyObject): EcdsaSigning {
   };
 }
 
-function readLength(der: Uint8Array, at: number): { length: number; next: number } {
-  const first = der[at] ?? 0;
-  if (first < 0x80) return { length: first, next: at + 1 };
-  // Long form with one length byte: a P-384 signature sequence can reach 104 bytes, never 256.
-  if (first !== 0x81) throw new Error('ECDSA signature: unexpected DER length');
-  return { length: der[at + 1] ?? 0, next: at + 2 };
-}
-
-function readInteger(der: Uint8Array, at: number): { value: bigint; next: number } {
-  if (der[at] !== 0x02) throw new Error('ECDSA signature: DER INTEGER expected');
-  const { length, next } = readLength(der, at + 1);
-  return { value: BigInt(`0x${Buffer.from(der.subarray(next, next + length)).toString('hex') || '0'}`), next: next + length };
-}
-
-function derInteger(value: bigint): Buffer {
-  const hex = value.toString(16);
-  let bytes = Buffer.from(hex.length % 2 === 1 ? `0${hex}` : hex, 'hex');
-  if ((bytes[0] ?? 0) & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]); // DER: stays positive
-  return Buffer.concat([Buffer.from([0x02, bytes.length]), bytes]);
-}
-
-function derSequence(body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(body.length < 0x80 ? [0x30, body.length] : [0x30, 0x81, body.length]), body]);
-}
-
 /** The DER signature with S ≤ n/2, as Fabric requires: unchanged when it already is. */
 export function lowS(der: Uint8Array, order: bigint): Uint8Array {
-  if (der[0] !== 0x30) throw new Error('ECDSA signature: DER SEQUENCE expected');
-  const { next: body } = readLength(der, 1);
-  const r = readInteger(der, body);
-  const s = readInteger(der, r.next);
-  if (s.value <= order >> 1n) return der;
-  return derSequence(Buffer.concat([derInteger(r.value), derInteger(order - s.value)]));
+  const { r, s } = decodeSignature(der);
+  return s <= order >> 1n ? der : encodeSignature(r, order - s);
 }

@@ -12,6 +12,7 @@ import { createHash, createPublicKey, randomBytes, type KeyObject } from 'node:c
 import type { Hash, Signer } from '@hyperledger/fabric-gateway';
 import { Field } from '@noble/curves/abstract/modular';
 import { weierstrassN, type WeierstrassPoint } from '@noble/curves/abstract/weierstrass';
+import { encodeSignature } from './der';
 
 /** GM/T 0009-2012: the user identifier when the parties agreed on none; what GM Fabric forks use. */
 export const SM2_DEFAULT_USER_ID = '1234567812345678';
@@ -74,13 +75,6 @@ export function newSm2Hash(key: KeyObject, userId: string = SM2_DEFAULT_USER_ID)
   return (message) => createHash('sm3').update(z).update(message).digest();
 }
 
-function derInteger(value: bigint): Buffer {
-  const hex = value.toString(16);
-  let bytes = Buffer.from(hex.length % 2 === 1 ? '0' + hex : hex, 'hex');
-  if ((bytes[0] ?? 0) & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]); // DER: stay positive
-  return Buffer.concat([Buffer.from([0x02, bytes.length]), bytes]);
-}
-
 /**
  * The `signer` of an SM2 identity: signs the digest from newSm2Hash (GB/T 32918.2 §6.1, steps
  * A3–A7) and returns DER SEQUENCE { r, s }, the encoding GM verifiers expect.
@@ -98,8 +92,7 @@ export function newSm2Signer(key: KeyObject): Signer {
       if (r === 0n || r + k === CURVE.n) continue;
       const s = Fn.mul(inverseOnePlusD, Fn.sub(k, Fn.mul(r, d)));
       if (s === 0n) continue;
-      const body = Buffer.concat([derInteger(r), derInteger(s)]);
-      return Promise.resolve(Buffer.concat([Buffer.from([0x30, body.length]), body]));
+      return Promise.resolve(encodeSignature(r, s));
     }
   };
 }

@@ -7,25 +7,13 @@
  */
 import { generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { hash } from '@hyperledger/fabric-gateway';
+import { decodeSignature, encodeSignature } from '../../connectors/fabric/der';
 import { ecdsaSigning, lowS } from '../../connectors/fabric/ecdsa';
 
 const ORDERS = {
   'P-256': 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
   'P-384': 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
 } as const;
-
-/** r and s of a DER ECDSA signature (short and one-byte long form lengths). */
-function rAndS(der: Uint8Array): { r: bigint; s: bigint } {
-  let at = der[1] === 0x81 ? 3 : 2;
-  const integer = (): bigint => {
-    const length = der[at + 1] as number;
-    const value = BigInt(`0x${Buffer.from(der.subarray(at + 2, at + 2 + length)).toString('hex')}`);
-    at += 2 + length;
-    return value;
-  };
-  const r = integer();
-  return { r, s: integer() };
-}
 
 function keyPair(namedCurve: string): { privateKey: KeyObject; publicKey: KeyObject } {
   return generateKeyPairSync('ec', { namedCurve });
@@ -42,30 +30,19 @@ describe.each(Object.entries(ORDERS))('%s', (curve, order) => {
       const message = Buffer.from(`proposal ${curve} ${n}`);
       const signature = await signing.sign(signing.digest(message));
       expect(verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, signature)).toBe(true);
-      expect(rAndS(signature).s <= order >> 1n).toBe(true);
+      expect(decodeSignature(signature).s <= order >> 1n).toBe(true);
     }
   });
 
   it('turns a high-S signature into the low-S one of the same r, which still verifies', async () => {
     const message = Buffer.from('a transaction envelope');
     const low = await signing.sign(message);
-    const { r, s } = rAndS(low);
+    const { r, s } = decodeSignature(low);
     // The high-S twin of a valid signature: (r, n − s), as valid to OpenSSL and refused by Fabric.
-    const twin = (value: bigint): Buffer => {
-      const bytes = (v: bigint): Buffer => {
-        let hex = v.toString(16);
-        if (hex.length % 2) hex = `0${hex}`;
-        let out = Buffer.from(hex, 'hex');
-        if ((out[0] as number) & 0x80) out = Buffer.concat([Buffer.from([0]), out]);
-        return Buffer.concat([Buffer.from([0x02, out.length]), out]);
-      };
-      const body = Buffer.concat([bytes(r), bytes(value)]);
-      return Buffer.concat([Buffer.from(body.length < 0x80 ? [0x30, body.length] : [0x30, 0x81, body.length]), body]);
-    };
-    const high = twin(order - s);
+    const high = encodeSignature(r, order - s);
     expect(verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, high)).toBe(true);
     const normalised = lowS(high, order);
-    expect(rAndS(normalised)).toEqual({ r, s });
+    expect(decodeSignature(normalised)).toEqual({ r, s });
     expect(Buffer.from(normalised).equals(Buffer.from(low))).toBe(true);
     expect(lowS(low, order)).toBe(low);
   });
