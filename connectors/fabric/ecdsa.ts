@@ -4,7 +4,8 @@ import { decodeSignature, encodeSignature } from './der';
 
 /**
  * ECDSA signing through Node's crypto (OpenSSL) instead of fabric-gateway's pure-JavaScript signer:
- * ~30 µs a P-256 signature against ~300 µs warm (540 µs cold), measured here — and Lading signs
+ * 33–44 µs a P-256 signature, low-S included, against 311–332 µs warm and ~500 µs in a first round
+ * (`npx tsx bench/experiments/signing.ts 500`) — and Lading signs
  * every proposal it evaluates or endorses and every transaction it submits. fabric-gateway splits
  * hashing from signing; OpenSSL hashes as it signs, so the identity's `hash` is `hash.none` and the
  * signer gets the message itself (SHA-256 inside, as Fabric verifies). Fabric refuses high-S
